@@ -1,0 +1,69 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Where a cluster runs. `existing` is a cluster this program does not create. */
+export type Cloud = "aws" | "azure" | "gcp" | "existing";
+
+/** A cluster's role in the Istio mesh: a primary runs istiod, a remote is served by a primary. */
+export type MeshRole = "primary" | "remote";
+
+/**
+ * A static IPv4 address for one LoadBalancer Service, allocated before the Service exists,
+ * plus what the cloud's load-balancer controller needs to bind it.
+ */
+export interface StaticAddress {
+    /** The IPv4 the cloud load balancer takes. */
+    ip: pulumi.Output<string>;
+    /** Service annotations that bind the cloud load balancer to this address. */
+    annotations: pulumi.Output<Record<string, string>>;
+    /** `spec.loadBalancerIP`, for clouds that bind the address that way (GCP, existing clusters). */
+    loadBalancerIP?: pulumi.Output<string>;
+    /**
+     * Cloud resources that must exist while the load balancer does (Elastic IPs, the Azure
+     * role assignment). A Service depending on them is deleted before them on `pulumi destroy`.
+     */
+    dependencies: pulumi.Resource[];
+}
+
+/**
+ * The handle every cluster component hands to the mesh, whatever the cloud: the rest of the
+ * program treats all clusters alike through it.
+ */
+export interface MeshCluster {
+    /** Cluster name; also the Istio cluster ID (`global.multiCluster.clusterName`). */
+    readonly name: string;
+    readonly cloud: Cloud;
+    readonly role: MeshRole;
+    /** Istio network (`topology.istio.io/network`). */
+    readonly network: string;
+    /** Kubernetes provider for this cluster, named after it. Never the default provider. */
+    readonly provider: k8s.Provider;
+    /** API server URL, as other clusters' istiod reach it. */
+    readonly apiServerUrl: pulumi.Output<string>;
+    /** Base64 PEM of the API server's CA, as in a kubeconfig's `certificate-authority-data`. */
+    readonly certificateAuthorityData: pulumi.Output<string>;
+    /** Kubeconfig this program deploys with (a Pulumi secret). Not usable as an Istio remote secret. */
+    readonly kubeconfig: pulumi.Output<string>;
+    /** Static public IPs the cluster's nodes egress from (NAT, outbound load balancer). */
+    readonly egressIps: pulumi.Output<string[]>;
+    /**
+     * What must exist before anything is installed in the cluster: the node pools. The
+     * Kubernetes provider alone waits only for the control plane.
+     */
+    readonly nodesReady: pulumi.Resource[];
+    /** Static addresses for LoadBalancer Services, by purpose (e.g. `eastwest`). */
+    readonly addresses: Record<string, StaticAddress>;
+}
+
+/** Creates the Kubernetes provider for one cluster; never falls back to a local kubeconfig. */
+export function clusterProvider(
+    name: string,
+    kubeconfig: pulumi.Input<string>,
+    opts: pulumi.CustomResourceOptions,
+): k8s.Provider {
+    return new k8s.Provider(
+        name,
+        { kubeconfig: pulumi.secret(kubeconfig) },
+        opts,
+    );
+}

@@ -1,0 +1,389 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import type { Cloud, MeshRole } from "../components/clusters/cluster";
+import { nodeShape, primaryNodeMinimum } from "./nodeSizes";
+
+/** Config namespace of every key this program reads. */
+export const configNamespace = "istio-multicloud";
+
+/** Istio minor whose chart values this program is written and checked against. */
+export const supportedIstioMinor = "1.30";
+/** Kubernetes minors Istio 1.30 supports. */
+export const kubernetesMinors = { min: 32, max: 36, remoteMin: 33 };
+/** Default AWS quota of Elastic IPs per region. */
+export const elasticIpQuota = 5;
+
+export const defaults = {
+    meshId: "mesh1",
+    istioVersion: "1.30.4",
+    chartRepository: "https://istio-release.storage.googleapis.com/charts",
+    protectRootCa: true,
+    kubernetesVersion: "1.35",
+    nodeCount: 2,
+    zones: 2,
+    nodeSize: { aws: "m5.large", azure: "Standard_D2s_v5", gcp: "e2-standard-2" } as Record<string, string>,
+};
+
+const dnsLabel = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+const show = (v: unknown) => JSON.stringify(v);
+
+const clusterSchema = z.strictObject({
+    name: z.string(),
+    cloud: z.enum(["aws", "azure", "gcp", "existing"]),
+    region: z.string().optional(),
+    network: z.string().optional(),
+    role: z.enum(["primary", "remote"]).optional(),
+    primary: z.string().optional(),
+    kubernetesVersion: z.string().optional(),
+    nodeCount: z.number().int().min(1).max(100).optional(),
+    nodeSize: z.string().min(1).optional(),
+    zones: z.number().int().min(1).max(6).optional(),
+    project: z.string().min(1).optional(),
+    singleNatGateway: z.boolean().optional(),
+    deletionProtection: z.boolean().optional(),
+    eastWestAddress: z.string().optional(),
+});
+
+const configSchema = z.strictObject({
+    meshId: z.string().regex(dnsLabel).optional(),
+    istioVersion: z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/).optional(),
+    chartRepository: z.string().regex(/^(https:\/\/|oci:\/\/)\S+$/).optional(),
+    protectRootCa: z.boolean().optional(),
+    clusters: z.array(clusterSchema).min(1),
+    kubeconfigs: z.record(z.string(), z.string().min(1)).optional(),
+    adminPrincipals: z
+        .strictObject({
+            aws: z.array(z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:\S+$/)).optional(),
+            azure: z.array(z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)).optional(),
+            gcp: z.array(z.string().regex(/^(user|serviceAccount|group|domain|principal|principalSet):\S+$/)).optional(),
+        })
+        .optional(),
+});
+
+/** Which keys take which kind of value, for messages. */
+const expectations: Record<string, string> = {
+    meshId: "a DNS-1123 label such as mesh1",
+    istioVersion: "a full Istio version such as 1.30.4",
+    chartRepository: "an https:// or oci:// URL",
+    "adminPrincipals.aws": "IAM ARNs such as arn:aws:iam::123456789012:role/ci",
+    "adminPrincipals.azure": "Entra object IDs (GUIDs)",
+    "adminPrincipals.gcp": "IAM members such as serviceAccount:ci@my-project.iam.gserviceaccount.com",
+};
+
+/** A validated cluster entry with every default applied. */
+export interface ClusterConfig {
+    name: string;
+    cloud: Cloud;
+    role: MeshRole;
+    /** For a remote: the primary that controls it. */
+    primary?: string;
+    network: string;
+    /** Region or Azure location; undefined for `existing`. */
+    region?: string;
+    kubernetesVersion?: string;
+    nodeCount: number;
+    nodeSize?: string;
+    zones: number;
+    /** GCP project. */
+    project?: string;
+    singleNatGateway: boolean;
+    deletionProtection: boolean;
+    /** For `existing`: the IPv4 its east-west gateway Service takes. */
+    eastWestAddress?: string;
+    /** For `existing`: its kubeconfig (secret config). */
+    kubeconfig?: string;
+}
+
+/** The whole validated stack config. */
+export interface MeshConfig {
+    meshId: string;
+    istioVersion: string;
+    chartRepository: string;
+    protectRootCa: boolean;
+    clusters: ClusterConfig[];
+    adminPrincipals: { aws: string[]; azure: string[]; gcp: string[] };
+}
+
+/** A config that cannot be deployed: every problem found, each naming its key. */
+export class ConfigError extends pulumi.RunError {
+    constructor(public readonly problems: string[]) {
+        super(
+            `Stack config is not valid (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+                problems.map((p) => `  - ${p}`).join("\n"),
+        );
+        this.name = "ConfigError";
+    }
+}
+
+/** Renders a key path the way a user writes it: `clusters[1].primary`. */
+export function keyPath(path: ReadonlyArray<PropertyKey>): string {
+    return path.reduce<string>((acc, part) => {
+        if (typeof part === "number") return `${acc}[${part}]`;
+        return acc ? `${acc}.${String(part)}` : String(part);
+    }, "");
+}
+
+function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+    return path.reduce<any>((v, k) => (v === undefined || v === null ? undefined : v[k as any]), root);
+}
+
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
+    const at = keyPath(issue.path);
+    const value = valueAt(raw, issue.path);
+    const generic = at.replace(/\[\d+\]/g, "");
+    switch (issue.code) {
+        case "unrecognized_keys": {
+            const shape = issue.path.length === 0 ? configSchema.shape : generic === "clusters" ? clusterSchema.shape : undefined;
+            const valid = shape ? Object.keys(shape).join(", ") : "see README";
+            return issue.keys
+                .map((k) => `${at ? `${at}.` : ""}${k}: unknown key (valid keys: ${valid})`)
+                .join("\n");
+        }
+        case "invalid_value":
+            return `${at}: ${show(value)} is not valid (valid: ${issue.values.map((v) => String(v)).join(", ")})`;
+        case "invalid_type":
+            if (value === undefined) return `${at}: is required (${issue.expected})`;
+            return `${at}: ${show(value)} is not a ${issue.expected}`;
+        case "invalid_format":
+            return `${at}: ${show(value)} is not valid (expected ${expectations[generic] ?? issue.format})`;
+        case "too_small":
+            if (Array.isArray(value)) return `${at}: needs at least ${issue.minimum} entr${issue.minimum === 1 ? "y" : "ies"}`;
+            if (typeof value === "string") return `${at}: must not be empty`;
+            return `${at}: ${show(value)} is too small (minimum ${issue.minimum})`;
+        case "too_big":
+            return `${at}: ${show(value)} is too large (maximum ${issue.maximum})`;
+        default:
+            return `${at}: ${issue.message}`;
+    }
+}
+
+/** The minor of a Kubernetes version such as `1.35` or `1.35.2`. */
+function kubernetesMinor(version: string): number | undefined {
+    const m = /^1\.(\d+)(\.\d+)?$/.exec(version);
+    return m ? Number(m[1]) : undefined;
+}
+
+/** Elastic IPs one EKS cluster takes: its NAT gateways plus one per public subnet for its east-west NLB. */
+export function elasticIpsOf(cluster: Pick<ClusterConfig, "zones" | "singleNatGateway">): number {
+    const nat = cluster.singleNatGateway ? 1 : cluster.zones;
+    return nat + cluster.zones;
+}
+
+/** Keys that only make sense on some clouds. */
+const cloudOnlyKeys: Record<string, Cloud[]> = {
+    region: ["aws", "azure", "gcp"],
+    kubernetesVersion: ["aws", "azure", "gcp", "existing"],
+    nodeCount: ["aws", "azure", "gcp"],
+    nodeSize: ["aws", "azure", "gcp"],
+    zones: ["aws"],
+    project: ["gcp"],
+    singleNatGateway: ["aws"],
+    deletionProtection: ["gcp"],
+    eastWestAddress: ["existing"],
+};
+
+/**
+ * Validates raw stack config (values as Pulumi hands them over, JSON already parsed) and
+ * applies defaults. Throws a ConfigError listing every problem; returns warnings to log.
+ */
+export function parseMeshConfig(
+    raw: Record<string, unknown>,
+    context: { gcpProject?: string } = {},
+): { config: MeshConfig; warnings: string[] } {
+    const problems: string[] = [];
+    const warnings: string[] = [];
+    const parsed = configSchema.safeParse(raw);
+    if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+            problems.push(...describeIssue(issue, raw).split("\n"));
+        }
+        throw new ConfigError(problems);
+    }
+    const input = parsed.data;
+    const kubeconfigs = input.kubeconfigs ?? {};
+
+    const istioVersion = input.istioVersion ?? defaults.istioVersion;
+    if (!istioVersion.startsWith(`${supportedIstioMinor}.`)) {
+        warnings.push(
+            `istioVersion: "${istioVersion}" is outside Istio ${supportedIstioMinor}, the minor whose chart values this ` +
+                `program was checked against; chart values change between minors (use ${supportedIstioMinor}.x)`,
+        );
+    }
+
+    const names = input.clusters.map((c) => c.name);
+    const clusters: ClusterConfig[] = input.clusters.map((c, i) => {
+        const at = `clusters[${i}]`;
+        if (!dnsLabel.test(c.name)) {
+            problems.push(
+                `${at}.name: ${show(c.name)} is not a DNS-1123 label (lowercase letters, digits and '-', starting with a letter, at most 63 characters)`,
+            );
+        } else if (names.indexOf(c.name) !== i) {
+            problems.push(`${at}.name: ${show(c.name)} is already the name of clusters[${names.indexOf(c.name)}]; names must be unique`);
+        }
+        for (const [key, clouds] of Object.entries(cloudOnlyKeys)) {
+            if ((c as any)[key] !== undefined && !clouds.includes(c.cloud)) {
+                problems.push(`${at}.${key}: not used for cloud "${c.cloud}" (only for ${clouds.join(", ")})`);
+            }
+        }
+        if (c.cloud !== "existing" && (c.region === undefined || c.region === "")) {
+            problems.push(`${at}.region: is required for cloud "${c.cloud}" (an ${c.cloud === "azure" ? "Azure location such as eastus" : c.cloud === "aws" ? "AWS region such as us-west-2" : "GCP region such as us-central1"})`);
+        }
+        if (c.network !== undefined && c.network.trim() === "") {
+            problems.push(`${at}.network: must not be empty (omit it to give the cluster a network of its own)`);
+        }
+        const role: MeshRole = c.role ?? "primary";
+        if (role === "remote" && c.primary === undefined) {
+            problems.push(`${at}.primary: a remote needs the name of the primary that controls it (clusters: ${names.join(", ")})`);
+        }
+        if (role === "primary" && c.primary !== undefined) {
+            problems.push(`${at}.primary: only a remote names a primary; set role: remote or remove primary`);
+        }
+        if (c.cloud === "existing" && kubeconfigs[c.name] === undefined) {
+            problems.push(
+                `kubeconfigs.${c.name}: missing; cluster ${show(c.name)} is "existing" and needs its kubeconfig (pulumi config set --secret --path 'kubeconfigs.${c.name}' "$(cat kubeconfig)")`,
+            );
+        }
+        if (c.eastWestAddress !== undefined && !ipv4.test(c.eastWestAddress)) {
+            problems.push(`${at}.eastWestAddress: ${show(c.eastWestAddress)} is not an IPv4 address`);
+        }
+        const kubernetesVersion = c.kubernetesVersion ?? (c.cloud === "existing" ? undefined : defaults.kubernetesVersion);
+        if (kubernetesVersion !== undefined) {
+            const minor = kubernetesMinor(kubernetesVersion);
+            const range = `1.${kubernetesMinors.min} to 1.${kubernetesMinors.max}`;
+            if (minor === undefined) {
+                problems.push(`${at}.kubernetesVersion: ${show(kubernetesVersion)} is not a Kubernetes version such as 1.35`);
+            } else if (minor < kubernetesMinors.min || minor > kubernetesMinors.max) {
+                problems.push(`${at}.kubernetesVersion: ${show(kubernetesVersion)} is outside what Istio ${supportedIstioMinor} supports (${range})`);
+            } else if (role === "remote" && minor < kubernetesMinors.remoteMin) {
+                problems.push(
+                    `${at}.kubernetesVersion: ${show(kubernetesVersion)} is too old for a remote: its API server must resolve the injection webhook through EndpointSlices (1.${kubernetesMinors.remoteMin} to 1.${kubernetesMinors.max})`,
+                );
+            }
+        }
+        const nodeSize = c.nodeSize ?? defaults.nodeSize[c.cloud];
+        if (nodeSize !== undefined && role === "primary") {
+            const shape = nodeShape(c.cloud, nodeSize);
+            if (shape && (shape.memoryGiB < primaryNodeMinimum.memoryGiB || shape.vcpus < primaryNodeMinimum.vcpus)) {
+                problems.push(
+                    `${at}.nodeSize: ${show(nodeSize)} (${shape.vcpus} vCPU, ${shape.memoryGiB} GiB) is too small for a primary: istiod alone requests 500m CPU and 2Gi (use at least ${primaryNodeMinimum.vcpus} vCPU and ${primaryNodeMinimum.memoryGiB} GiB, e.g. ${defaults.nodeSize[c.cloud]})`,
+                );
+            } else if (!shape) {
+                warnings.push(`${at}.nodeSize: cannot tell the size of ${show(nodeSize)}; a primary needs at least ${primaryNodeMinimum.vcpus} vCPU and ${primaryNodeMinimum.memoryGiB} GiB per node`);
+            }
+        }
+        let project = c.project;
+        if (c.cloud === "gcp" && project === undefined) {
+            project = context.gcpProject;
+            if (project === undefined) {
+                problems.push(`${at}.project: is required for cloud "gcp" when gcp:project is not set`);
+            }
+        }
+        if (c.cloud === "aws" && role === "remote") {
+            warnings.push(
+                `${at}: an EKS cluster as a remote is a risk: upstream reports its API server's webhook calls to a public IP being refused, so sidecar injection may fail (prefer EKS as a primary)`,
+            );
+        }
+        return {
+            name: c.name,
+            cloud: c.cloud,
+            role,
+            primary: c.primary,
+            network: c.network ?? `network-${c.name}`,
+            region: c.region,
+            kubernetesVersion,
+            nodeCount: c.nodeCount ?? defaults.nodeCount,
+            nodeSize,
+            zones: c.zones ?? defaults.zones,
+            project,
+            singleNatGateway: c.singleNatGateway ?? false,
+            deletionProtection: c.deletionProtection ?? true,
+            eastWestAddress: c.eastWestAddress,
+            kubeconfig: kubeconfigs[c.name],
+        };
+    });
+
+    // Roles: every remote names a primary of this stack; at least one primary.
+    const byName = new Map(clusters.map((c) => [c.name, c]));
+    clusters.forEach((c, i) => {
+        if (c.role !== "remote" || c.primary === undefined) return;
+        const primary = byName.get(c.primary);
+        if (!primary) {
+            problems.push(`clusters[${i}].primary: ${show(c.primary)} is not a cluster in this stack (clusters: ${names.join(", ")})`);
+        } else if (primary.role !== "primary") {
+            problems.push(`clusters[${i}].primary: ${show(c.primary)} is itself a remote; a remote's primary must have role primary`);
+        } else if (primary.name === c.name) {
+            problems.push(`clusters[${i}].primary: a cluster cannot be its own primary`);
+        }
+    });
+    if (!clusters.some((c) => c.role === "primary")) {
+        problems.push(`clusters: no cluster has role primary; a mesh needs at least one primary to run istiod`);
+    }
+    for (const name of Object.keys(kubeconfigs)) {
+        const c = byName.get(name);
+        if (!c || c.cloud !== "existing") {
+            problems.push(`kubeconfigs.${name}: no "existing" cluster of that name (existing clusters: ${clusters.filter((x) => x.cloud === "existing").map((x) => x.name).join(", ") || "none"})`);
+        }
+    }
+    // A remote reaches its primary's istiod only through a static IP: an existing primary must say which.
+    clusters.forEach((c, i) => {
+        if (c.cloud === "existing" && c.role === "primary" && c.eastWestAddress === undefined && clusters.some((r) => r.primary === c.name)) {
+            problems.push(`clusters[${i}].eastWestAddress: required for existing primary ${show(c.name)}: its remotes use it as remotePilotAddress (an IPv4 your load balancer can take)`);
+        }
+    });
+
+    // Elastic IPs per AWS region: NAT gateways plus each east-west gateway's addresses.
+    const eipsByRegion = new Map<string, ClusterConfig[]>();
+    for (const c of clusters.filter((x) => x.cloud === "aws" && x.region)) {
+        eipsByRegion.set(c.region!, [...(eipsByRegion.get(c.region!) ?? []), c]);
+    }
+    for (const [region, inRegion] of eipsByRegion) {
+        const needed = inRegion.reduce((n, c) => n + elasticIpsOf(c), 0);
+        if (needed >= elasticIpQuota) {
+            warnings.push(
+                `Elastic IPs: the EKS clusters in ${region} (${inRegion.map((c) => c.name).join(", ")}) need ${needed} Elastic IPs (NAT gateways and east-west gateway addresses), ` +
+                    `reaching the default quota of ${elasticIpQuota} per region; Elastic IPs of other stacks in the account count too. Request a quota increase or set singleNatGateway/zones.`,
+            );
+        }
+    }
+
+    if (problems.length > 0) {
+        throw new ConfigError(problems);
+    }
+    return {
+        config: {
+            meshId: input.meshId ?? defaults.meshId,
+            istioVersion,
+            chartRepository: input.chartRepository ?? defaults.chartRepository,
+            protectRootCa: input.protectRootCa ?? defaults.protectRootCa,
+            clusters,
+            adminPrincipals: {
+                aws: input.adminPrincipals?.aws ?? [],
+                azure: input.adminPrincipals?.azure ?? [],
+                gcp: input.adminPrincipals?.gcp ?? [],
+            },
+        },
+        warnings,
+    };
+}
+
+/**
+ * Reads this program's keys from the stack's config (JSON values parsed), rejecting keys it
+ * does not know, and validates them.
+ */
+export function loadMeshConfig(): { config: MeshConfig; warnings: string[] } {
+    const raw: Record<string, unknown> = {};
+    for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
+        const [namespace, key] = fullKey.split(":", 2);
+        if (namespace !== configNamespace) continue;
+        try {
+            raw[key] = JSON.parse(value);
+        } catch {
+            raw[key] = value;
+        }
+        // Scalars arrive as strings; keep strings that merely look like numbers as strings.
+        if (["meshId", "istioVersion", "chartRepository"].includes(key)) raw[key] = value;
+    }
+    return parseMeshConfig(raw, { gcpProject: pulumi.runtime.allConfig()["gcp:project"] });
+}
