@@ -135,17 +135,27 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
     const generic = at.replace(/\[\d+\]/g, "");
     switch (issue.code) {
         case "unrecognized_keys": {
-            const shape = issue.path.length === 0 ? configSchema.shape : generic === "clusters" ? clusterSchema.shape : undefined;
+            const shapes: Record<string, object> = {
+                "": configSchema.shape,
+                clusters: clusterSchema.shape,
+                adminPrincipals: configSchema.shape.adminPrincipals.unwrap().shape,
+            };
+            const shape = shapes[generic];
             const valid = shape ? Object.keys(shape).join(", ") : "see README";
             return issue.keys
                 .map((k) => `${at ? `${at}.` : ""}${k}: unknown key (valid keys: ${valid})`)
                 .join("\n");
         }
-        case "invalid_value":
-            return `${at}: ${show(value)} is not valid (valid: ${issue.values.map((v) => String(v)).join(", ")})`;
-        case "invalid_type":
-            if (value === undefined) return `${at}: is required (${issue.expected})`;
-            return `${at}: ${show(value)} is not a ${issue.expected}`;
+        case "invalid_value": {
+            const valid = issue.values.map((v) => String(v)).join(", ");
+            if (value === undefined) return `${at}: is required (valid: ${valid})`;
+            return `${at}: ${show(value)} is not valid (valid: ${valid})`;
+        }
+        case "invalid_type": {
+            const expected = issue.expected === "int" ? "integer" : issue.expected;
+            if (value === undefined) return `${at}: is required (${expected})`;
+            return `${at}: ${show(value)} is not ${/^[aeiou]/.test(expected) ? "an" : "a"} ${expected}`;
+        }
         case "invalid_format":
             return `${at}: ${show(value)} is not valid (expected ${expectations[generic] ?? issue.format})`;
         case "too_small":
@@ -157,6 +167,27 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
         default:
             return `${at}: ${issue.message}`;
     }
+}
+
+/**
+ * A copy of raw without the values the schema rejected, recording their key paths in `rejected`;
+ * undefined when one cannot be removed.
+ */
+function withoutRejected(raw: unknown, issues: z.core.$ZodIssue[], rejected: string[]): unknown {
+    const copy = structuredClone(raw);
+    for (const issue of issues) {
+        const paths = issue.code === "unrecognized_keys" ? issue.keys.map((k) => [...issue.path, k]) : [[...issue.path]];
+        for (let path of paths) {
+            // A bad array element goes with its whole array: removing it alone would renumber the rest.
+            while (typeof path[path.length - 1] === "number") path = path.slice(0, -1);
+            if (path.length === 0) return undefined;
+            const parent = valueAt(copy, path.slice(0, -1));
+            if (typeof parent !== "object" || parent === null || Array.isArray(parent)) return undefined;
+            delete (parent as Record<PropertyKey, unknown>)[path[path.length - 1]];
+            rejected.push(keyPath(path));
+        }
+    }
+    return copy;
 }
 
 /** The minor of a Kubernetes version such as `1.35` or `1.35.2`. */
@@ -194,13 +225,20 @@ export function parseMeshConfig(
 ): { config: MeshConfig; warnings: string[] } {
     const problems: string[] = [];
     const warnings: string[] = [];
-    const parsed = configSchema.safeParse(raw);
+    let parsed = configSchema.safeParse(raw);
+    // Key paths of the values the schema rejected.
+    const rejected: string[] = [];
     if (!parsed.success) {
         for (const issue of parsed.error.issues) {
             problems.push(...describeIssue(issue, raw).split("\n"));
         }
-        throw new ConfigError(problems);
+        // Report the other problems too: check the config again without the rejected values (their
+        // keys fall back to defaults). A rejected required value (name, cloud, clusters) ends it here.
+        const rest = withoutRejected(raw, parsed.error.issues, rejected);
+        if (rest !== undefined) parsed = configSchema.safeParse(rest);
+        if (!parsed.success) throw new ConfigError(problems);
     }
+    const schemaProblems = problems.length;
     const input = parsed.data;
     const kubeconfigs = input.kubeconfigs ?? {};
 
@@ -213,6 +251,8 @@ export function parseMeshConfig(
     }
 
     const names = input.clusters.map((c) => c.name);
+    // The clusters a remote may name as its primary, for messages.
+    const primaries = `primaries: ${input.clusters.filter((c) => (c.role ?? "primary") === "primary").map((c) => c.name).join(", ") || "none"}`;
     const clusters: ClusterConfig[] = input.clusters.map((c, i) => {
         const at = `clusters[${i}]`;
         if (!dnsLabel.test(c.name)) {
@@ -228,17 +268,19 @@ export function parseMeshConfig(
             }
         }
         if (c.cloud !== "existing" && (c.region === undefined || c.region === "")) {
-            problems.push(`${at}.region: is required for cloud "${c.cloud}" (an ${c.cloud === "azure" ? "Azure location such as eastus" : c.cloud === "aws" ? "AWS region such as us-west-2" : "GCP region such as us-central1"})`);
+            problems.push(`${at}.region: is required for cloud "${c.cloud}" (${c.cloud === "azure" ? "an Azure location such as eastus" : c.cloud === "aws" ? "an AWS region such as us-west-2" : "a GCP region such as us-central1"})`);
         }
         if (c.network !== undefined && c.network.trim() === "") {
             problems.push(`${at}.network: must not be empty (omit it to give the cluster a network of its own)`);
         }
         const role: MeshRole = c.role ?? "primary";
         if (role === "remote" && c.primary === undefined) {
-            problems.push(`${at}.primary: a remote needs the name of the primary that controls it (clusters: ${names.join(", ")})`);
+            problems.push(`${at}.primary: a remote needs the name of the primary that controls it (${primaries})`);
         }
         if (role === "primary" && c.primary !== undefined) {
-            problems.push(`${at}.primary: only a remote names a primary; set role: remote or remove primary`);
+            problems.push(
+                `${at}.primary: ${show(c.primary)} is set but ${at} has role primary; only a remote names a primary (set role: remote or remove primary)`,
+            );
         }
         if (c.cloud === "existing" && kubeconfigs[c.name] === undefined) {
             problems.push(
@@ -305,16 +347,17 @@ export function parseMeshConfig(
     });
 
     // Roles: every remote names a primary of this stack; at least one primary.
-    const byName = new Map(clusters.map((c) => [c.name, c]));
+    // The first cluster of a name (a later one of the same name is already a problem).
+    const byName = new Map(clusters.map((c) => [c.name, c] as const).reverse());
     clusters.forEach((c, i) => {
         if (c.role !== "remote" || c.primary === undefined) return;
         const primary = byName.get(c.primary);
-        if (!primary) {
-            problems.push(`clusters[${i}].primary: ${show(c.primary)} is not a cluster in this stack (clusters: ${names.join(", ")})`);
+        if (c.primary === c.name) {
+            problems.push(`clusters[${i}].primary: ${show(c.primary)} is the cluster itself; a cluster cannot be its own primary (${primaries})`);
+        } else if (!primary) {
+            problems.push(`clusters[${i}].primary: ${show(c.primary)} is not a cluster in this stack (${primaries})`);
         } else if (primary.role !== "primary") {
-            problems.push(`clusters[${i}].primary: ${show(c.primary)} is itself a remote; a remote's primary must have role primary`);
-        } else if (primary.name === c.name) {
-            problems.push(`clusters[${i}].primary: a cluster cannot be its own primary`);
+            problems.push(`clusters[${i}].primary: ${show(c.primary)} is itself a remote; a remote's primary must have role primary (${primaries})`);
         }
     });
     if (!clusters.some((c) => c.role === "primary")) {
@@ -348,6 +391,12 @@ export function parseMeshConfig(
         }
     }
 
+    // Drop the problems that follow from a rejected value: those of its key path, and every
+    // problem of a cluster whose role was rejected (its role defaulted to primary).
+    const blocked = rejected.map((p) => p.replace(/^(clusters\[\d+\])\.role$/, "$1"));
+    const followsRejected = (problem: string) =>
+        blocked.some((p) => problem.startsWith(`${p}:`) || problem.startsWith(`${p}.`) || problem.startsWith(`${p}[`));
+    problems.splice(schemaProblems, problems.length - schemaProblems, ...problems.slice(schemaProblems).filter((p) => !followsRejected(p)));
     if (problems.length > 0) {
         throw new ConfigError(problems);
     }

@@ -27,6 +27,13 @@ const azureBurstable: Record<string, NodeShape> = {
     B8ms: { vcpus: 8, memoryGiB: 32 },
 };
 const gcpRatio: Record<string, number> = { standard: 4, highmem: 8, highcpu: 1 };
+// Families whose ratios differ from those: highcpu is 2 GB per vCPU from C3/N4 on, C4 standard 3.75.
+const gcpFamilyRatio: Record<string, Record<string, number>> = {
+    c3: { highcpu: 2 },
+    c3d: { highcpu: 2 },
+    n4: { highcpu: 2 },
+    c4: { highcpu: 2, standard: 3.75, highmem: 7.75 },
+};
 const gcpShared: Record<string, NodeShape> = {
     "e2-micro": { vcpus: 2, memoryGiB: 1 },
     "e2-small": { vcpus: 2, memoryGiB: 2 },
@@ -49,19 +56,25 @@ export function nodeShape(cloud: Cloud, size: string): NodeShape | undefined {
         return vcpus ? { vcpus, memoryGiB: vcpus * ratio } : undefined;
     }
     if (cloud === "azure") {
-        const b = /^Standard_(B\d+m?s)(_v\d+)?$/.exec(size);
+        // Only the first B series: Bsv2 sizes of the same name differ (B2s_v2 has 8 GiB).
+        const b = /^Standard_(B\d+m?s)$/.exec(size);
         if (b) return azureBurstable[b[1]];
-        const m = /^Standard_([DEF])(\d+)[a-z]*_v\d+$/.exec(size);
+        const m = /^Standard_([DEF])(\d+)([a-z]*)_v(\d+)$/.exec(size);
         if (!m) return undefined;
-        const vcpus = Number(m[2]);
-        return { vcpus, memoryGiB: vcpus * azureRatio[m[1]] };
+        const [, family, count, features, generation] = m;
+        // Dv2 sizes do not follow the ratio (D2_v2 has 7 GiB; D11_v2 to D15_v2 are memory-optimized).
+        if (family === "D" && Number(generation) < 3) return undefined;
+        const vcpus = Number(count);
+        // The l of Dlsv5, Dplsv6 and the like marks low-memory sizes: 2 GiB per vCPU.
+        const ratio = family === "D" && features.includes("l") ? 2 : azureRatio[family];
+        return { vcpus, memoryGiB: vcpus * ratio };
     }
     if (cloud === "gcp") {
         if (gcpShared[size]) return gcpShared[size];
         const m = /^(e2|n2|n2d|n4|c3|c3d|c4|t2d)-(standard|highmem|highcpu)-(\d+)$/.exec(size);
         if (!m) return undefined;
         const vcpus = Number(m[3]);
-        return { vcpus, memoryGiB: vcpus * gcpRatio[m[2]] };
+        return { vcpus, memoryGiB: vcpus * (gcpFamilyRatio[m[1]]?.[m[2]] ?? gcpRatio[m[2]]) };
     }
     return undefined;
 }

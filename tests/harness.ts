@@ -174,10 +174,8 @@ export class Recorder {
     }
 }
 
-/** Lets every pending registration and apply settle. */
+/** Waits until every registration and invoke the program started has been answered. */
 export async function settle(): Promise<void> {
-    for (let i = 0; i < 5; i++) {
-        await new Promise((r) => setImmediate(r));
-    }
-    await new Promise((r) => setTimeout(r, 20));
+    // The SDK's own drain (what it awaits before disconnecting), exported but untyped.
+    await (pulumi.runtime as any).waitForRPCs();
 }

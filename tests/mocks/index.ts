@@ -3,6 +3,8 @@ import { awsCalls, awsResources } from "./aws";
 import { azureCalls, azureResources } from "./azure";
 import { gcpCalls, gcpResources } from "./gcp";
 import { kubernetesResources } from "./kubernetes";
+import { randomResources } from "./random";
+import { tlsResources } from "./tls";
 
 /** Outputs a provider adds to a resource's inputs, by type token. */
 export type ResourceOutputs = (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown>;
@@ -14,6 +16,8 @@ const resourceOutputs: Record<string, ResourceOutputs> = {
     ...azureResources,
     ...gcpResources,
     ...kubernetesResources,
+    ...randomResources,
+    ...tlsResources,
 };
 const callResults: Record<string, CallResult> = { ...awsCalls, ...azureCalls, ...gcpCalls };
 

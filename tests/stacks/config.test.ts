@@ -1,0 +1,690 @@
+import * as pulumi from "@pulumi/pulumi";
+import {
+    ConfigError,
+    defaults,
+    elasticIpsOf,
+    kubernetesMinors,
+    loadMeshConfig,
+    MeshConfig,
+    parseMeshConfig,
+} from "../../stacks/config";
+import { nodeShape } from "../../stacks/nodeSizes";
+import { startMockEngine } from "../harness";
+
+type Raw = Record<string, any>;
+
+/** A small valid mesh: an EKS primary, an AKS remote of it, a GKE primary. */
+function base(): Raw {
+    return {
+        clusters: [
+            { name: "alpha", cloud: "aws", region: "us-west-2" },
+            { name: "beta", cloud: "azure", region: "eastus", role: "remote", primary: "alpha" },
+            { name: "gamma", cloud: "gcp", region: "us-central1", project: "my-project" },
+        ],
+    };
+}
+
+/** `base()` with one cluster's keys changed; a key set to undefined is removed. */
+function withCluster(index: number, patch: Raw, raw: Raw = base()): Raw {
+    const merged = { ...raw.clusters[index], ...patch };
+    for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
+    raw.clusters[index] = merged;
+    return raw;
+}
+
+/** `base()` with one more cluster appended. */
+function plus(cluster: Raw, extra: Raw = {}): Raw {
+    const raw = base();
+    raw.clusters.push(cluster);
+    return { ...raw, ...extra };
+}
+
+/** The problems a config is rejected with; fails the test when it is accepted. */
+function problemsOf(raw: Raw, context: { gcpProject?: string } = {}): string[] {
+    try {
+        parseMeshConfig(raw, context);
+    } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        return (err as ConfigError).problems;
+    }
+    throw new Error(`config was accepted: ${JSON.stringify(raw)}`);
+}
+
+/** Parses a config that must be accepted. */
+function accepted(raw: Raw, context: { gcpProject?: string } = {}): { config: MeshConfig; warnings: string[] } {
+    return parseMeshConfig(raw, context);
+}
+
+const clusterKeys =
+    "name, cloud, region, network, role, primary, kubernetesVersion, nodeCount, nodeSize, zones, project, singleNatGateway, deletionProtection, eastWestAddress";
+const topKeys = "meshId, istioVersion, chartRepository, protectRootCa, clusters, kubeconfigs, adminPrincipals";
+const dnsRule = "is not a DNS-1123 label (lowercase letters, digits and '-', starting with a letter, at most 63 characters)";
+
+describe("the base config", () => {
+    it("is valid and gives no warnings", () => {
+        const { warnings } = accepted(base());
+        expect(warnings).toEqual([]);
+    });
+});
+
+describe("cluster names", () => {
+    it("must be unique", () => {
+        expect(problemsOf(withCluster(2, { name: "alpha" }))).toEqual([
+            `clusters[2].name: "alpha" is already the name of clusters[0]; names must be unique`,
+        ]);
+    });
+
+    it.each([
+        ["uppercase", "Gamma"],
+        ["underscore", "gke_central"],
+        ["too long", "g".repeat(64)],
+        ["leading digit", "1gamma"],
+        ["trailing dash", "gamma-"],
+        ["empty", ""],
+    ])("must be DNS-1123 labels (%s)", (_, name) => {
+        expect(problemsOf(withCluster(2, { name }))).toEqual([`clusters[2].name: ${JSON.stringify(name)} ${dnsRule}`]);
+    });
+
+    it("may be 63 characters long", () => {
+        expect(accepted(withCluster(2, { name: "g".repeat(63) })).config.clusters[2].name).toBe("g".repeat(63));
+    });
+});
+
+describe("cloud and region", () => {
+    it("rejects an unknown cloud, listing the valid ones", () => {
+        expect(problemsOf(withCluster(2, { cloud: "ibm", project: undefined }))).toEqual([
+            `clusters[2].cloud: "ibm" is not valid (valid: aws, azure, gcp, existing)`,
+        ]);
+    });
+
+    it.each([
+        [0, "aws", "an AWS region such as us-west-2"],
+        [1, "azure", "an Azure location such as eastus"],
+        [2, "gcp", "a GCP region such as us-central1"],
+    ])("requires a region for clusters[%d] on %s", (index, cloud, what) => {
+        expect(problemsOf(withCluster(index, { region: undefined }))).toEqual([
+            `clusters[${index}].region: is required for cloud "${cloud}" (${what})`,
+        ]);
+    });
+
+    it("requires no region for an existing cluster", () => {
+        const { config } = accepted(plus({ name: "delta", cloud: "existing" }, { kubeconfigs: { delta: "kubeconfig" } }));
+        expect(config.clusters[3]).toMatchObject({ name: "delta", cloud: "existing", role: "primary", kubeconfig: "kubeconfig" });
+        expect(config.clusters[3].region).toBeUndefined();
+    });
+
+    it("rejects an empty region", () => {
+        expect(problemsOf(withCluster(0, { region: "" }))).toEqual([
+            `clusters[0].region: is required for cloud "aws" (an AWS region such as us-west-2)`,
+        ]);
+    });
+});
+
+describe("roles", () => {
+    it("requires a remote to name its primary", () => {
+        expect(problemsOf(withCluster(1, { primary: undefined }))).toEqual([
+            `clusters[1].primary: a remote needs the name of the primary that controls it (primaries: alpha, gamma)`,
+        ]);
+    });
+
+    it("rejects a primary that is not a cluster of the stack", () => {
+        expect(problemsOf(withCluster(1, { primary: "zeta" }))).toEqual([
+            `clusters[1].primary: "zeta" is not a cluster in this stack (primaries: alpha, gamma)`,
+        ]);
+    });
+
+    it("rejects a remote whose primary is a remote", () => {
+        const raw = plus({ name: "delta", cloud: "azure", region: "westeurope", role: "remote", primary: "beta" });
+        expect(problemsOf(raw)).toEqual([
+            `clusters[3].primary: "beta" is itself a remote; a remote's primary must have role primary (primaries: alpha, gamma)`,
+        ]);
+    });
+
+    it("rejects a remote that names itself", () => {
+        expect(problemsOf(withCluster(1, { primary: "beta" }))).toEqual([
+            `clusters[1].primary: "beta" is the cluster itself; a cluster cannot be its own primary (primaries: alpha, gamma)`,
+        ]);
+    });
+
+    it("rejects a primary that names a primary", () => {
+        expect(problemsOf(withCluster(2, { primary: "alpha" }))).toEqual([
+            `clusters[2].primary: "alpha" is set but clusters[2] has role primary; only a remote names a primary (set role: remote or remove primary)`,
+        ]);
+        expect(problemsOf(withCluster(2, { role: "primary", primary: "alpha" }))).toEqual([
+            `clusters[2].primary: "alpha" is set but clusters[2] has role primary; only a remote names a primary (set role: remote or remove primary)`,
+        ]);
+    });
+
+    it("requires at least one primary", () => {
+        const raw = {
+            clusters: [
+                { name: "beta", cloud: "azure", region: "eastus", role: "remote", primary: "delta" },
+                { name: "delta", cloud: "azure", region: "westeurope", role: "remote", primary: "beta" },
+            ],
+        };
+        expect(problemsOf(raw)).toEqual([
+            `clusters[0].primary: "delta" is itself a remote; a remote's primary must have role primary (primaries: none)`,
+            `clusters[1].primary: "beta" is itself a remote; a remote's primary must have role primary (primaries: none)`,
+            `clusters: no cluster has role primary; a mesh needs at least one primary to run istiod`,
+        ]);
+    });
+
+    it("rejects an unknown role, listing the valid ones", () => {
+        // The role alone is reported: no follow-up complaint that a primary names a primary.
+        expect(problemsOf(withCluster(1, { role: "Remote" }))).toEqual([
+            `clusters[1].role: "Remote" is not valid (valid: primary, remote)`,
+        ]);
+    });
+});
+
+describe("existing clusters and kubeconfigs", () => {
+    it("requires a kubeconfigs entry for an existing cluster", () => {
+        expect(problemsOf(plus({ name: "delta", cloud: "existing" }))).toEqual([
+            `kubeconfigs.delta: missing; cluster "delta" is "existing" and needs its kubeconfig (pulumi config set --secret --path 'kubeconfigs.delta' "$(cat kubeconfig)")`,
+        ]);
+    });
+
+    it("rejects a kubeconfigs entry for a cluster that is not existing", () => {
+        expect(problemsOf({ ...base(), kubeconfigs: { alpha: "kubeconfig" } })).toEqual([
+            `kubeconfigs.alpha: no "existing" cluster of that name (existing clusters: none)`,
+        ]);
+        expect(
+            problemsOf(plus({ name: "delta", cloud: "existing" }, { kubeconfigs: { delta: "kubeconfig", zeta: "kubeconfig" } })),
+        ).toEqual([`kubeconfigs.zeta: no "existing" cluster of that name (existing clusters: delta)`]);
+    });
+
+    it("rejects an empty kubeconfig", () => {
+        expect(problemsOf(plus({ name: "delta", cloud: "existing" }, { kubeconfigs: { delta: "" } }))).toEqual([
+            `kubeconfigs.delta: must not be empty`,
+        ]);
+    });
+
+    it("rejects an eastWestAddress that is not an IPv4 address", () => {
+        for (const address of ["10.0.0.256", "10.0.0", "lb.example.com", "2001:db8::1"]) {
+            const raw = plus({ name: "delta", cloud: "existing", eastWestAddress: address }, { kubeconfigs: { delta: "k" } });
+            expect(problemsOf(raw)).toEqual([`clusters[3].eastWestAddress: ${JSON.stringify(address)} is not an IPv4 address`]);
+        }
+        const ok = plus({ name: "delta", cloud: "existing", eastWestAddress: "10.0.0.255" }, { kubeconfigs: { delta: "k" } });
+        expect(accepted(ok).config.clusters[3].eastWestAddress).toBe("10.0.0.255");
+    });
+
+    it("requires an eastWestAddress for an existing primary that serves remotes", () => {
+        const raw = withCluster(1, { primary: "delta" }, plus({ name: "delta", cloud: "existing" }, { kubeconfigs: { delta: "k" } }));
+        expect(problemsOf(raw)).toEqual([
+            `clusters[3].eastWestAddress: required for existing primary "delta": its remotes use it as remotePilotAddress (an IPv4 your load balancer can take)`,
+        ]);
+        const withAddress = withCluster(3, { eastWestAddress: "203.0.113.10" }, raw);
+        expect(accepted(withAddress).config.clusters[1].primary).toBe("delta");
+    });
+});
+
+describe("networks", () => {
+    it.each(["", "  "])("rejects an empty network name (%j)", (network) => {
+        expect(problemsOf(withCluster(0, { network }))).toEqual([
+            `clusters[0].network: must not be empty (omit it to give the cluster a network of its own)`,
+        ]);
+    });
+});
+
+describe("node sizes", () => {
+    const tooSmall = (at: string, size: string, shape: string, suggestion: string) =>
+        `${at}.nodeSize: "${size}" (${shape}) is too small for a primary: istiod alone requests 500m CPU and 2Gi (use at least 2 vCPU and 8 GiB, e.g. ${suggestion})`;
+
+    it("rejects t3.medium for an EKS primary and accepts it for an EKS remote", () => {
+        expect(problemsOf(withCluster(0, { nodeSize: "t3.medium" }))).toEqual([
+            tooSmall("clusters[0]", "t3.medium", "2 vCPU, 4 GiB", "m5.large"),
+        ]);
+        const remote = plus({ name: "delta", cloud: "aws", region: "us-east-1", role: "remote", primary: "alpha", nodeSize: "t3.medium" });
+        const { config, warnings } = accepted(remote);
+        expect(config.clusters[3].nodeSize).toBe("t3.medium");
+        expect(warnings).toEqual([
+            `clusters[3]: an EKS cluster as a remote is a risk: upstream reports its API server's webhook calls to a public IP being refused, so sidecar injection may fail (prefer EKS as a primary)`,
+        ]);
+    });
+
+    it("rejects Standard_B2s for an AKS primary and accepts it for an AKS remote", () => {
+        expect(problemsOf(withCluster(1, { role: undefined, primary: undefined, nodeSize: "Standard_B2s" }))).toEqual([
+            tooSmall("clusters[1]", "Standard_B2s", "2 vCPU, 4 GiB", "Standard_D2s_v5"),
+        ]);
+        expect(accepted(withCluster(1, { nodeSize: "Standard_B2s" })).config.clusters[1].nodeSize).toBe("Standard_B2s");
+    });
+
+    it("rejects e2-medium for a GKE primary and accepts it for a GKE remote", () => {
+        expect(problemsOf(withCluster(2, { nodeSize: "e2-medium" }))).toEqual([
+            tooSmall("clusters[2]", "e2-medium", "2 vCPU, 4 GiB", "e2-standard-2"),
+        ]);
+        const remote = withCluster(2, { role: "remote", primary: "alpha", nodeSize: "e2-medium" });
+        expect(accepted(remote).config.clusters[2]).toMatchObject({ role: "remote", nodeSize: "e2-medium" });
+    });
+
+    it("warns about a size it cannot tell instead of rejecting it", () => {
+        const { config, warnings } = accepted(withCluster(0, { nodeSize: "x9.huge" }));
+        expect(config.clusters[0].nodeSize).toBe("x9.huge");
+        expect(warnings).toEqual([
+            `clusters[0].nodeSize: cannot tell the size of "x9.huge"; a primary needs at least 2 vCPU and 8 GiB per node`,
+        ]);
+    });
+
+    it("rejects an empty node size", () => {
+        expect(problemsOf(withCluster(0, { nodeSize: "" }))).toEqual([`clusters[0].nodeSize: must not be empty`]);
+    });
+
+    it.each([
+        ["aws", "m5.large", { vcpus: 2, memoryGiB: 8 }],
+        ["aws", "c5.large", { vcpus: 2, memoryGiB: 4 }],
+        ["aws", "m6g.2xlarge", { vcpus: 8, memoryGiB: 32 }],
+        ["aws", "t3.large", { vcpus: 2, memoryGiB: 8 }],
+        ["azure", "Standard_D2s_v5", { vcpus: 2, memoryGiB: 8 }],
+        ["azure", "Standard_E4as_v5", { vcpus: 4, memoryGiB: 32 }],
+        ["azure", "Standard_F2s_v2", { vcpus: 2, memoryGiB: 4 }],
+        // Low-memory D sizes (the l) hold 2 GiB per vCPU.
+        ["azure", "Standard_D2ls_v5", { vcpus: 2, memoryGiB: 4 }],
+        ["azure", "Standard_B2ms", { vcpus: 2, memoryGiB: 8 }],
+        // Bsv2 is a different series from B (B2s_v2 has 8 GiB): not told from its name.
+        ["azure", "Standard_B2s_v2", undefined],
+        // Dv2 sizes do not follow the 4 GiB per vCPU rule (D2_v2 has 7 GiB, D11_v2 is memory-optimized).
+        ["azure", "Standard_D2_v2", undefined],
+        ["gcp", "e2-standard-2", { vcpus: 2, memoryGiB: 8 }],
+        ["gcp", "n2-highcpu-8", { vcpus: 8, memoryGiB: 8 }],
+        // Third- and fourth-generation highcpu sizes hold 2 GB per vCPU.
+        ["gcp", "c3-highcpu-4", { vcpus: 4, memoryGiB: 8 }],
+        ["gcp", "n4-highcpu-4", { vcpus: 4, memoryGiB: 8 }],
+        // C4 standard holds 3.75 GB per vCPU: c4-standard-2 is below the primary minimum.
+        ["gcp", "c4-standard-2", { vcpus: 2, memoryGiB: 7.5 }],
+        ["existing", "anything", undefined],
+    ] as const)("nodeShape(%s, %s)", (cloud, size, shape) => {
+        expect(nodeShape(cloud, size)).toEqual(shape);
+    });
+});
+
+describe("Kubernetes versions", () => {
+    it.each(["1.31", "1.37", "1.31.4"])("rejects %s, outside what Istio 1.30 supports", (version) => {
+        expect(problemsOf(withCluster(0, { kubernetesVersion: version }))).toEqual([
+            `clusters[0].kubernetesVersion: "${version}" is outside what Istio 1.30 supports (1.32 to 1.36)`,
+        ]);
+    });
+
+    it.each(["v1.35", "1.35.x", "1", "2.35", "latest"])("rejects the malformed version %s", (version) => {
+        expect(problemsOf(withCluster(0, { kubernetesVersion: version }))).toEqual([
+            `clusters[0].kubernetesVersion: "${version}" is not a Kubernetes version such as 1.35`,
+        ]);
+    });
+
+    it("rejects 1.32 on a remote but accepts it on a primary", () => {
+        expect(problemsOf(withCluster(1, { kubernetesVersion: "1.32" }))).toEqual([
+            `clusters[1].kubernetesVersion: "1.32" is too old for a remote: its API server must resolve the injection webhook through EndpointSlices (1.33 to 1.36)`,
+        ]);
+        expect(accepted(withCluster(0, { kubernetesVersion: "1.32" })).config.clusters[0].kubernetesVersion).toBe("1.32");
+        expect(accepted(withCluster(1, { kubernetesVersion: "1.33" })).config.clusters[1].kubernetesVersion).toBe("1.33");
+        expect(accepted(withCluster(0, { kubernetesVersion: "1.36.1" })).config.clusters[0].kubernetesVersion).toBe("1.36.1");
+    });
+
+    it("rejects a version that is not a string", () => {
+        // YAML reads an unquoted 1.35 as a number.
+        expect(problemsOf(withCluster(0, { kubernetesVersion: 1.35 }))).toEqual([
+            `clusters[0].kubernetesVersion: 1.35 is not a string`,
+        ]);
+    });
+});
+
+describe("Elastic IPs", () => {
+    const twoEks = () => plus({ name: "delta", cloud: "aws", region: "us-west-2" });
+    const message =
+        `Elastic IPs: the EKS clusters in us-west-2 (alpha, delta) need 8 Elastic IPs (NAT gateways and east-west gateway addresses), ` +
+        `reaching the default quota of 5 per region; Elastic IPs of other stacks in the account count too. Request a quota increase or set singleNatGateway/zones.`;
+
+    it("counts NAT gateways and east-west addresses per cluster", () => {
+        expect(elasticIpsOf({ zones: 2, singleNatGateway: false })).toBe(4);
+        expect(elasticIpsOf({ zones: 2, singleNatGateway: true })).toBe(3);
+        expect(elasticIpsOf({ zones: 3, singleNatGateway: false })).toBe(6);
+    });
+
+    it("warns when the EKS clusters of one region need 5 or more", () => {
+        const { warnings } = accepted(twoEks());
+        expect(warnings).toEqual([message]);
+        expect(warnings[0]).toContain("us-west-2");
+        expect(warnings[0]).toContain("alpha, delta");
+        expect(warnings[0]).toContain("need 8 Elastic IPs");
+        expect(warnings[0]).toContain("other stacks");
+    });
+
+    it("warns for a single EKS cluster that needs 5", () => {
+        const { warnings } = accepted(withCluster(0, { zones: 4, singleNatGateway: true }));
+        expect(warnings).toEqual([expect.stringContaining("the EKS clusters in us-west-2 (alpha) need 5 Elastic IPs")]);
+    });
+
+    it("does not warn below 5 or across regions", () => {
+        expect(accepted(withCluster(0, { zones: 3, singleNatGateway: true })).warnings).toEqual([]);
+        expect(accepted(plus({ name: "delta", cloud: "aws", region: "us-east-1" })).warnings).toEqual([]);
+    });
+
+    it("does not warn for the dev stack's single-NAT EKS cluster", () => {
+        expect(accepted(withCluster(0, { singleNatGateway: true })).warnings).toEqual([]);
+    });
+});
+
+describe("Istio version", () => {
+    it.each(["1.31.0", "1.29.3", "1.3.0"])("warns about %s, outside 1.30", (istioVersion) => {
+        const { config, warnings } = accepted({ ...base(), istioVersion });
+        expect(config.istioVersion).toBe(istioVersion);
+        expect(warnings).toEqual([
+            `istioVersion: "${istioVersion}" is outside Istio 1.30, the minor whose chart values this program was checked against; chart values change between minors (use 1.30.x)`,
+        ]);
+    });
+
+    it.each(["1.30.0", "1.30.4", "1.30.12", "1.30.1-beta.0"])("does not warn about %s", (istioVersion) => {
+        expect(accepted({ ...base(), istioVersion }).warnings).toEqual([]);
+    });
+
+    it("rejects a version that is not a full Istio version", () => {
+        expect(problemsOf({ ...base(), istioVersion: "1.30" })).toEqual([
+            `istioVersion: "1.30" is not valid (expected a full Istio version such as 1.30.4)`,
+        ]);
+    });
+});
+
+describe("keys", () => {
+    it("rejects an unknown top-level key, listing the valid keys", () => {
+        expect(problemsOf({ ...base(), meshID: "mesh1" })).toEqual([`meshID: unknown key (valid keys: ${topKeys})`]);
+    });
+
+    it("rejects an unknown key in a cluster entry, listing the valid keys", () => {
+        expect(problemsOf(withCluster(0, { nodesize: "m5.large" }))).toEqual([
+            `clusters[0].nodesize: unknown key (valid keys: ${clusterKeys})`,
+        ]);
+    });
+
+    it("rejects an unknown key in adminPrincipals, listing the valid keys", () => {
+        expect(problemsOf({ ...base(), adminPrincipals: { oci: [] } })).toEqual([
+            `adminPrincipals.oci: unknown key (valid keys: aws, azure, gcp)`,
+        ]);
+    });
+
+    it.each([
+        [0, { project: "my-project" }, `clusters[0].project: not used for cloud "aws" (only for gcp)`],
+        [2, { zones: 3 }, `clusters[2].zones: not used for cloud "gcp" (only for aws)`],
+        [1, { singleNatGateway: true }, `clusters[1].singleNatGateway: not used for cloud "azure" (only for aws)`],
+        [0, { deletionProtection: false }, `clusters[0].deletionProtection: not used for cloud "aws" (only for gcp)`],
+        [0, { eastWestAddress: "203.0.113.10" }, `clusters[0].eastWestAddress: not used for cloud "aws" (only for existing)`],
+    ])("rejects a key of another cloud on clusters[%d]", (index, patch, message) => {
+        expect(problemsOf(withCluster(index, patch))).toEqual([message]);
+    });
+
+    it("rejects cloud keys on an existing cluster", () => {
+        const raw = plus({ name: "delta", cloud: "existing", region: "eu-west-1", nodeCount: 3 }, { kubeconfigs: { delta: "k" } });
+        expect(problemsOf(raw)).toEqual([
+            `clusters[3].region: not used for cloud "existing" (only for aws, azure, gcp)`,
+            `clusters[3].nodeCount: not used for cloud "existing" (only for aws, azure, gcp)`,
+        ]);
+    });
+});
+
+describe("types and ranges", () => {
+    it.each([
+        [{ nodeCount: "two" }, `clusters[0].nodeCount: "two" is not a number`],
+        [{ nodeCount: 0 }, `clusters[0].nodeCount: 0 is too small (minimum 1)`],
+        [{ nodeCount: 101 }, `clusters[0].nodeCount: 101 is too large (maximum 100)`],
+        [{ zones: 0 }, `clusters[0].zones: 0 is too small (minimum 1)`],
+        [{ zones: 7 }, `clusters[0].zones: 7 is too large (maximum 6)`],
+        [{ singleNatGateway: "yes" }, `clusters[0].singleNatGateway: "yes" is not a boolean`],
+        [{ region: 5 }, `clusters[0].region: 5 is not a string`],
+    ])("rejects %j", (patch, message) => {
+        expect(problemsOf(withCluster(0, patch))).toEqual([message]);
+    });
+
+    it("rejects a fractional node count", () => {
+        expect(problemsOf(withCluster(0, { nodeCount: 2.5 }))).toEqual([`clusters[0].nodeCount: 2.5 is not an integer`]);
+    });
+
+    it("rejects a missing or empty cluster list", () => {
+        expect(problemsOf({})).toEqual([`clusters: is required (array)`]);
+        expect(problemsOf({ clusters: [] })).toEqual([`clusters: needs at least 1 entry`]);
+        expect(problemsOf({ clusters: "alpha" })).toEqual([`clusters: "alpha" is not an array`]);
+    });
+
+    it("rejects a cluster entry without a name or cloud", () => {
+        expect(problemsOf(withCluster(2, { name: undefined }))).toEqual([`clusters[2].name: is required (string)`]);
+        expect(problemsOf(withCluster(2, { cloud: undefined, project: undefined }))).toEqual([
+            `clusters[2].cloud: is required (valid: aws, azure, gcp, existing)`,
+        ]);
+    });
+
+    it("rejects top-level values of the wrong kind", () => {
+        expect(problemsOf({ ...base(), meshId: "Mesh_1" })).toEqual([
+            `meshId: "Mesh_1" is not valid (expected a DNS-1123 label such as mesh1)`,
+        ]);
+        expect(problemsOf({ ...base(), chartRepository: "http://charts.example.com" })).toEqual([
+            `chartRepository: "http://charts.example.com" is not valid (expected an https:// or oci:// URL)`,
+        ]);
+        expect(problemsOf({ ...base(), protectRootCa: "false" })).toEqual([`protectRootCa: "false" is not a boolean`]);
+        expect(problemsOf({ ...base(), adminPrincipals: { aws: ["alice"] } })).toEqual([
+            `adminPrincipals.aws[0]: "alice" is not valid (expected IAM ARNs such as arn:aws:iam::123456789012:role/ci)`,
+        ]);
+    });
+});
+
+describe("GCP project", () => {
+    it("is required when gcp:project is not set", () => {
+        expect(problemsOf(withCluster(2, { project: undefined }))).toEqual([
+            `clusters[2].project: is required for cloud "gcp" when gcp:project is not set`,
+        ]);
+    });
+
+    it("falls back to gcp:project", () => {
+        const { config } = accepted(withCluster(2, { project: undefined }), { gcpProject: "from-provider" });
+        expect(config.clusters[2].project).toBe("from-provider");
+        expect(accepted(base(), { gcpProject: "from-provider" }).config.clusters[2].project).toBe("my-project");
+    });
+
+    it("rejects an empty project", () => {
+        expect(problemsOf(withCluster(2, { project: "" }), { gcpProject: "from-provider" })).toEqual([
+            `clusters[2].project: must not be empty`,
+        ]);
+    });
+});
+
+describe("all problems of a config", () => {
+    it("are reported together", () => {
+        const raw = withCluster(0, { region: undefined }, withCluster(1, { primary: "zeta" }, withCluster(2, { project: undefined })));
+        expect(problemsOf(raw)).toEqual([
+            `clusters[0].region: is required for cloud "aws" (an AWS region such as us-west-2)`,
+            `clusters[2].project: is required for cloud "gcp" when gcp:project is not set`,
+            `clusters[1].primary: "zeta" is not a cluster in this stack (primaries: alpha, gamma)`,
+        ]);
+    });
+
+    it("include the cross-field problems when a value has the wrong type", () => {
+        const raw = withCluster(0, { nodeCount: "two" }, withCluster(1, { primary: "zeta" }, withCluster(2, { project: undefined })));
+        expect(problemsOf(raw)).toEqual([
+            `clusters[0].nodeCount: "two" is not a number`,
+            `clusters[2].project: is required for cloud "gcp" when gcp:project is not set`,
+            `clusters[1].primary: "zeta" is not a cluster in this stack (primaries: alpha, gamma)`,
+        ]);
+    });
+
+    it("include every unknown key and bad value", () => {
+        const raw = withCluster(0, { nodesize: "m5.large", zones: 0 }, { ...base(), meshID: "mesh1", istioVersion: "latest" });
+        const problems = problemsOf(raw);
+        expect([...problems].sort()).toEqual(
+            [
+                `meshID: unknown key (valid keys: ${topKeys})`,
+                `istioVersion: "latest" is not valid (expected a full Istio version such as 1.30.4)`,
+                `clusters[0].nodesize: unknown key (valid keys: ${clusterKeys})`,
+                `clusters[0].zones: 0 is too small (minimum 1)`,
+            ].sort(),
+        );
+    });
+
+    it("include problems beside a rejected list entry", () => {
+        const raw = withCluster(1, { primary: "zeta" }, { ...base(), adminPrincipals: { aws: ["alice"] } });
+        expect(problemsOf(raw)).toEqual([
+            `adminPrincipals.aws[0]: "alice" is not valid (expected IAM ARNs such as arn:aws:iam::123456789012:role/ci)`,
+            `clusters[1].primary: "zeta" is not a cluster in this stack (primaries: alpha, gamma)`,
+        ]);
+    });
+
+    it("leave out what only follows from a rejected value", () => {
+        // The rejected value counts as unset: no second message for the same key.
+        expect(problemsOf(withCluster(2, { project: 7 }))).toEqual([`clusters[2].project: 7 is not a string`]);
+        expect(problemsOf(withCluster(1, { primary: 7 }))).toEqual([`clusters[1].primary: 7 is not a string`]);
+        const existing = (extra: Raw) =>
+            withCluster(1, { primary: "delta" }, plus({ name: "delta", cloud: "existing", ...extra }, { kubeconfigs: { delta: "k" } }));
+        expect(problemsOf(existing({ eastWestAddress: 10 }))).toEqual([`clusters[3].eastWestAddress: 10 is not a string`]);
+        expect(problemsOf({ ...existing({ eastWestAddress: "203.0.113.10" }), kubeconfigs: "k" })).toEqual([
+            `kubeconfigs: "k" is not a record`,
+        ]);
+    });
+
+    it("stop at a rejected name or cloud", () => {
+        const raw = withCluster(1, { primary: "zeta" }, withCluster(2, { cloud: "ibm", project: undefined }));
+        expect(problemsOf(raw)).toEqual([`clusters[2].cloud: "ibm" is not valid (valid: aws, azure, gcp, existing)`]);
+    });
+
+    it("are listed in the error message", () => {
+        const raw = withCluster(0, { region: undefined }, withCluster(1, { primary: "zeta" }, withCluster(2, { project: undefined })));
+        expect(() => parseMeshConfig(raw)).toThrow(
+            "Stack config is not valid (3 problems):\n" +
+                `  - clusters[0].region: is required for cloud "aws" (an AWS region such as us-west-2)\n` +
+                `  - clusters[2].project: is required for cloud "gcp" when gcp:project is not set\n` +
+                `  - clusters[1].primary: "zeta" is not a cluster in this stack (primaries: alpha, gamma)`,
+        );
+    });
+});
+
+describe("defaults", () => {
+    const { config } = accepted(base());
+
+    it("apply to the mesh", () => {
+        expect(config.meshId).toBe("mesh1");
+        expect(config.istioVersion).toBe("1.30.4");
+        expect(config.chartRepository).toBe("https://istio-release.storage.googleapis.com/charts");
+        expect(config.protectRootCa).toBe(true);
+        expect(config.adminPrincipals).toEqual({ aws: [], azure: [], gcp: [] });
+    });
+
+    it("give each cluster a network of its own", () => {
+        const networks = config.clusters.map((c) => c.network);
+        expect(networks.every((n) => typeof n === "string" && n.length > 0)).toBe(true);
+        expect(new Set(networks).size).toBe(networks.length);
+        const explicit = accepted(withCluster(0, { network: "network1" })).config.clusters.map((c) => c.network);
+        expect(explicit[0]).toBe("network1");
+        expect(new Set(explicit).size).toBe(3);
+    });
+
+    it("make a cluster a primary", () => {
+        expect(config.clusters.map((c) => c.role)).toEqual(["primary", "remote", "primary"]);
+        expect(config.clusters[0].primary).toBeUndefined();
+        expect(config.clusters[1].primary).toBe("alpha");
+    });
+
+    it("size nodes per cloud", () => {
+        expect(config.clusters.map((c) => [c.nodeSize, c.nodeCount])).toEqual([
+            ["m5.large", 2],
+            ["Standard_D2s_v5", 2],
+            ["e2-standard-2", 2],
+        ]);
+        expect(defaults.nodeSize).toEqual({ aws: "m5.large", azure: "Standard_D2s_v5", gcp: "e2-standard-2" });
+        // Each default is large enough for a primary.
+        for (const cloud of ["aws", "azure", "gcp"] as const) {
+            expect(nodeShape(cloud, defaults.nodeSize[cloud])).toEqual({ vcpus: 2, memoryGiB: 8 });
+        }
+    });
+
+    it("pick a Kubernetes version every cluster role supports", () => {
+        for (const cluster of config.clusters) {
+            const minor = Number(/^1\.(\d+)$/.exec(cluster.kubernetesVersion!)![1]);
+            expect(minor).toBeGreaterThanOrEqual(33);
+            expect(minor).toBeLessThanOrEqual(36);
+            expect(cluster.kubernetesVersion).toBe(defaults.kubernetesVersion);
+        }
+        expect(kubernetesMinors).toEqual({ min: 32, max: 36, remoteMin: 33 });
+    });
+
+    it("apply to EKS, GKE and existing clusters", () => {
+        expect(config.clusters[0]).toMatchObject({ zones: 2, singleNatGateway: false });
+        expect(config.clusters[2]).toMatchObject({ deletionProtection: true, project: "my-project" });
+        const existing = accepted(plus({ name: "delta", cloud: "existing" }, { kubeconfigs: { delta: "k" } })).config.clusters[3];
+        expect(existing.nodeSize).toBeUndefined();
+        expect(existing.kubernetesVersion).toBeUndefined();
+    });
+});
+
+describe("loadMeshConfig", () => {
+    const clusters = base().clusters;
+
+    /** The error loadMeshConfig throws for a stack config; fails the test when it returns. */
+    function loadError(config: Record<string, unknown>): ConfigError {
+        startMockEngine(config);
+        try {
+            loadMeshConfig();
+        } catch (err) {
+            return err as ConfigError;
+        }
+        throw new Error("config was accepted");
+    }
+
+    it("reads values Pulumi hands over as strings and JSON", () => {
+        startMockEngine({
+            clusters: JSON.stringify(clusters),
+            protectRootCa: "false",
+            meshId: "mesh7",
+            istioVersion: "1.30.10",
+        });
+        const { config, warnings } = loadMeshConfig();
+        expect(warnings).toEqual([]);
+        expect(config.protectRootCa).toBe(false);
+        expect(config.meshId).toBe("mesh7");
+        expect(config.istioVersion).toBe("1.30.10");
+        expect(config.clusters.map((c) => c.name)).toEqual(["alpha", "beta", "gamma"]);
+    });
+
+    it("keeps scalars that look like numbers as strings", () => {
+        const err = loadError({ clusters, meshId: "1234" });
+        expect(err.problems).toEqual([`meshId: "1234" is not valid (expected a DNS-1123 label such as mesh1)`]);
+    });
+
+    it("takes the GCP project from gcp:project", () => {
+        startMockEngine({ clusters: withCluster(2, { project: undefined }).clusters, "gcp:project": "from-provider" });
+        expect(loadMeshConfig().config.clusters[2].project).toBe("from-provider");
+    });
+
+    it("reads kubeconfigs set as secrets", () => {
+        startMockEngine(
+            { clusters: [...clusters, { name: "delta", cloud: "existing" }], kubeconfigs: { delta: "apiVersion: v1" } },
+            { secretKeys: ["kubeconfigs"] },
+        );
+        expect(loadMeshConfig().config.clusters[3].kubeconfig).toBe("apiVersion: v1");
+    });
+
+    it("rejects unknown keys of its namespace", () => {
+        const err = loadError({ clusters, cluster: "alpha", "istio-multicloud:meshID": "mesh1" });
+        expect(err.problems).toEqual([
+            `cluster: unknown key (valid keys: ${topKeys})`,
+            `meshID: unknown key (valid keys: ${topKeys})`,
+        ]);
+    });
+
+    it("ignores keys of other namespaces", () => {
+        startMockEngine({
+            clusters,
+            "aws:region": "us-west-2",
+            "gcp:project": "p",
+            "azure-native:location": "eastus",
+            "other:clusters": "not a list",
+            "pulumi:disable-default-providers": JSON.stringify(["kubernetes"]),
+        });
+        expect(loadMeshConfig().config.clusters).toHaveLength(3);
+    });
+
+    it("throws a ConfigError that Pulumi prints without a stack trace", () => {
+        const err = loadError({ clusters: withCluster(1, { primary: "zeta" }).clusters, protectRootCa: "maybe" });
+        expect(err).toBeInstanceOf(ConfigError);
+        expect(pulumi.RunError.isInstance(err)).toBe(true);
+        expect(err.name).toBe("ConfigError");
+        expect(err.problems).toEqual([
+            `protectRootCa: "maybe" is not a boolean`,
+            `clusters[1].primary: "zeta" is not a cluster in this stack (primaries: alpha, gamma)`,
+        ]);
+        expect(err.message).toContain(`  - protectRootCa: "maybe" is not a boolean`);
+    });
+});
