@@ -1,0 +1,72 @@
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { buildMesh, MeshOutputs } from "../../stacks/mesh";
+import { Recorder, settle, startMockEngine } from "../harness";
+
+const root = path.join(__dirname, "..", "..");
+
+/** A kubeconfig for an existing cluster, as `kind get kubeconfig` prints it. */
+export const existingKubeconfig = `apiVersion: v1
+kind: Config
+clusters:
+- name: kind-onprem
+  cluster:
+    server: https://203.0.113.10:6443
+    certificate-authority-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCm9ucHJlbQotLS0tLUVORCBDRVJUSUZJQ0FURS0tLS0tCg==
+contexts:
+- name: kind-onprem
+  context: { cluster: kind-onprem, user: kind-onprem }
+current-context: kind-onprem
+users:
+- name: kind-onprem
+  user:
+    client-certificate-data: Y2VydA==
+    client-key-data: a2V5
+`;
+
+/** The dev stack's config as Pulumi.dev.yaml holds it (this project's keys without their namespace). */
+export function devStackConfig(): Record<string, unknown> {
+    const doc = parse(fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8"));
+    return Object.fromEntries(
+        Object.entries(doc.config as Record<string, unknown>).map(([k, v]) => [k.replace(/^istio-multicloud:/, ""), v]),
+    );
+}
+
+/** Stack configs of the mesh shapes the program must get right. */
+export const meshes: Record<string, Record<string, unknown>> = {
+    "primary-remote": {
+        protectRootCa: false,
+        clusters: [
+            { name: "east", cloud: "aws", region: "us-east-1", network: "net-east" },
+            { name: "west", cloud: "gcp", region: "us-west1", project: "acme-mesh", network: "net-west", role: "remote", primary: "east" },
+        ],
+    },
+    "multi-primary": {
+        clusters: [
+            { name: "alpha", cloud: "azure", region: "westeurope" },
+            { name: "beta", cloud: "gcp", region: "europe-west1", project: "acme-mesh" },
+        ],
+    },
+    dev: devStackConfig(),
+    "five-cluster": {
+        meshId: "corp",
+        "gcp:project": "acme-mesh",
+        clusters: [
+            { name: "eks-west", cloud: "aws", region: "us-west-2", network: "n-eks-west", singleNatGateway: true },
+            { name: "gke-central", cloud: "gcp", region: "us-central1", network: "n-gke" },
+            { name: "aks-east", cloud: "azure", region: "eastus", network: "n-aks", role: "remote", primary: "eks-west" },
+            { name: "eks-east", cloud: "aws", region: "us-east-1", network: "n-eks-east", role: "remote", primary: "gke-central", singleNatGateway: true },
+            { name: "onprem", cloud: "existing", network: "n-onprem", role: "remote", primary: "eks-west", kubernetesVersion: "1.34" },
+        ],
+        kubeconfigs: { onprem: existingKubeconfig },
+    },
+};
+
+/** Runs the real program under the mock engine and waits for every registration. */
+export async function runMesh(config: Record<string, unknown>): Promise<{ rec: Recorder; outputs: MeshOutputs }> {
+    const rec = startMockEngine(config, { secretKeys: ["kubeconfigs"] });
+    const outputs = await buildMesh();
+    await settle();
+    return { rec, outputs };
+}

@@ -1,0 +1,69 @@
+import { Recorder, Registration } from "../harness";
+import { meshes, runMesh } from "./fixtures";
+
+// What each cloud's east-west load balancer needs while it exists: `pulumi destroy` must
+// delete the Service (and wait for its finalizer) before any of these.
+const mustOutlive: Record<string, string[]> = {
+    aws: ["eks:index:Cluster", "eks:index:ManagedNodeGroup", "aws:ec2/eip:Eip", "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/natGateway:NatGateway"],
+    azure: [
+        "azure-native:containerservice:ManagedCluster",
+        "azure-native:network:PublicIPAddress",
+        "azure-native:authorization:RoleAssignment",
+        "azure-native:network:VirtualNetwork",
+        "azure-native:resources:ResourceGroup",
+    ],
+    gcp: ["gcp:container/cluster:Cluster", "gcp:container/nodePool:NodePool", "gcp:compute/address:Address", "gcp:compute/network:Network", "gcp:compute/subnetwork:Subnetwork"],
+};
+
+describe("teardown of the five-cluster mesh", () => {
+    const config = meshes["five-cluster"];
+    const clusters = config.clusters as { name: string; cloud: string }[];
+    let rec: Recorder;
+
+    beforeAll(async () => {
+        ({ rec } = await runMesh(config));
+    });
+
+    const eastWestService = (cluster: string) =>
+        rec
+            .ofType("kubernetes:core/v1:Service")
+            .filter((s) => rec.providerOf(s)?.name === cluster && s.inputs.metadata.name === "istio-eastwestgateway");
+    const cloudResources = (cluster: string, type: string): Registration[] =>
+        rec.ofType(type).filter((r) => rec.ancestors(r).some((a) => a.name === cluster && a.type.startsWith("istio-multicloud:clusters:")));
+
+    it.each(clusters.filter((c) => c.cloud !== "existing"))(
+        "deletes $name's load-balancer Service before its cluster, nodes, static addresses and network",
+        ({ name, cloud }) => {
+            const [service] = eastWestService(name);
+            expect(service).toBeDefined();
+            for (const type of mustOutlive[cloud]) {
+                const resources = cloudResources(name, type);
+                expect({ type, count: resources.length > 0 }).toEqual({ type, count: true });
+                for (const r of resources) {
+                    expect({ outlives: r.name, ok: rec.dependsOn(service, r) }).toEqual({ outlives: r.name, ok: true });
+                }
+            }
+        },
+    );
+
+    it("waits for every load balancer to be gone: no skipAwait, generous delete timeouts", () => {
+        const services = rec.ofType("kubernetes:core/v1:Service").filter((s) => s.inputs.spec?.type === "LoadBalancer");
+        expect(services).toHaveLength(clusters.length);
+        for (const s of services) {
+            expect(s.inputs.metadata.annotations?.["pulumi.com/skipAwait"]).toBeUndefined();
+            expect(s.customTimeouts?.delete).toBe("20m");
+        }
+        for (const release of rec.ofType("kubernetes:helm.sh/v3:Release")) {
+            expect(release.inputs.skipAwait).not.toBe(true);
+        }
+    });
+
+    it("binds the Azure load balancer's static IP through a role its identity holds until the Service is gone", () => {
+        const [service] = eastWestService("aks-east");
+        const assignments = cloudResources("aks-east", "azure-native:authorization:RoleAssignment").filter((r) =>
+            String(r.inputs.roleDefinitionId).endsWith("4d97b98b-1d4f-4787-a291-c67834d212e7"),
+        );
+        expect(assignments).toHaveLength(1);
+        expect(rec.dependsOn(service, assignments[0])).toBe(true);
+    });
+});
