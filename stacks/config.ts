@@ -39,7 +39,7 @@ const clusterSchema = z.strictObject({
     kubernetesVersion: z.string().optional(),
     nodeCount: z.number().int().min(1).max(100).optional(),
     nodeSize: z.string().min(1).optional(),
-    zones: z.number().int().min(1).max(6).optional(),
+    zones: z.number().int().min(1).max(4).optional(),
     project: z.string().min(1).optional(),
     singleNatGateway: z.boolean().optional(),
     deletionProtection: z.boolean().optional(),
@@ -202,6 +202,9 @@ export function elasticIpsOf(cluster: Pick<ClusterConfig, "zones" | "singleNatGa
     return nat + cluster.zones;
 }
 
+/** Longest cluster name per cloud: GKE names (name + suffix) have at most 40 characters, AKS DNS prefixes 54. */
+const maxNameLength: Partial<Record<Cloud, number>> = { gcp: 33, azure: 47 };
+
 /** Keys that only make sense on some clouds. */
 const cloudOnlyKeys: Record<string, Cloud[]> = {
     region: ["aws", "azure", "gcp"],
@@ -261,6 +264,10 @@ export function parseMeshConfig(
             );
         } else if (names.indexOf(c.name) !== i) {
             problems.push(`${at}.name: ${show(c.name)} is already the name of clusters[${names.indexOf(c.name)}]; names must be unique`);
+        } else if (c.name.length > (maxNameLength[c.cloud] ?? 63)) {
+            problems.push(
+                `${at}.name: ${show(c.name)} has ${c.name.length} characters; a ${c.cloud} cluster name may have at most ${maxNameLength[c.cloud]} (cloud names add a 7-character suffix)`,
+            );
         }
         for (const [key, clouds] of Object.entries(cloudOnlyKeys)) {
             if ((c as any)[key] !== undefined && !clouds.includes(c.cloud)) {

@@ -85,8 +85,19 @@ describe("cluster names", () => {
         expect(problemsOf(withCluster(2, { name }))).toEqual([`clusters[2].name: ${JSON.stringify(name)} ${dnsRule}`]);
     });
 
-    it("may be 63 characters long", () => {
-        expect(accepted(withCluster(2, { name: "g".repeat(63) })).config.clusters[2].name).toBe("g".repeat(63));
+    it("may be as long as the cloud's own names allow", () => {
+        expect(accepted(withCluster(2, { name: "g".repeat(33) })).config.clusters[2].name).toBe("g".repeat(33));
+        expect(accepted(withCluster(1, { name: "b".repeat(47) })).config.clusters[1].name).toBe("b".repeat(47));
+    });
+
+    it.each([
+        [2, "gcp", 34, 33],
+        [1, "azure", 48, 47],
+    ])("rejects names too long for the cloud (clusters[%i], %s)", (index, cloud, length, max) => {
+        const name = "n".repeat(length);
+        expect(problemsOf(withCluster(index, { name }))).toEqual([
+            `clusters[${index}].name: "${name}" has ${length} characters; a ${cloud} cluster name may have at most ${max} (cloud names add a 7-character suffix)`,
+        ]);
     });
 });
 
@@ -425,7 +436,7 @@ describe("types and ranges", () => {
         [{ nodeCount: 0 }, `clusters[0].nodeCount: 0 is too small (minimum 1)`],
         [{ nodeCount: 101 }, `clusters[0].nodeCount: 101 is too large (maximum 100)`],
         [{ zones: 0 }, `clusters[0].zones: 0 is too small (minimum 1)`],
-        [{ zones: 7 }, `clusters[0].zones: 7 is too large (maximum 6)`],
+        [{ zones: 5 }, `clusters[0].zones: 5 is too large (maximum 4)`],
         [{ singleNatGateway: "yes" }, `clusters[0].singleNatGateway: "yes" is not a boolean`],
         [{ region: 5 }, `clusters[0].region: 5 is not a string`],
     ])("rejects %j", (patch, message) => {
