@@ -8,8 +8,9 @@ import { ExistingCluster } from "../components/clusters/existing";
 import { GkeCluster } from "../components/clusters/gke";
 import type { ClusterConfig, MeshConfig } from "./config";
 
-/** Purpose of the east-west gateway's static address. */
+/** Purposes of the static addresses a cluster's gateways take. */
 export const eastWestPurpose = "eastwest";
+export const ingressPurpose = "ingress";
 
 /** One explicit provider per cloud account and location, shared by the clusters there. */
 class CloudProviders {
@@ -62,7 +63,7 @@ function createCluster(
 ): MeshCluster {
     const common = { role: c.role, network: c.network };
     const sizing = { kubernetesVersion: c.kubernetesVersion!, nodeCount: c.nodeCount, nodeSize: c.nodeSize! };
-    const loadBalancerAddresses = [eastWestPurpose];
+    const loadBalancerAddresses = c.ingress ? [eastWestPurpose, ingressPurpose] : [eastWestPurpose];
     switch (c.cloud) {
         case "aws":
             return new EksCluster(c.name, {
@@ -99,7 +100,10 @@ function createCluster(
             return new ExistingCluster(c.name, {
                 ...common,
                 kubeconfig: c.kubeconfig!,
-                loadBalancerAddresses: c.eastWestAddress ? { [eastWestPurpose]: c.eastWestAddress } : {},
+                loadBalancerAddresses: {
+                    ...(c.eastWestAddress ? { [eastWestPurpose]: c.eastWestAddress } : {}),
+                    ...(c.ingressAddress ? { [ingressPurpose]: c.ingressAddress } : {}),
+                },
             });
     }
 }

@@ -18,6 +18,8 @@ export const defaults = {
     istioVersion: "1.30.4",
     chartRepository: "https://istio-release.storage.googleapis.com/charts",
     protectRootCa: true,
+    demo: false,
+    mtlsMode: "STRICT" as MtlsMode,
     kubernetesVersion: "1.35",
     nodeCount: 2,
     zones: 2,
@@ -25,7 +27,15 @@ export const defaults = {
 };
 
 const dnsLabel = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const octet = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+const ipv4 = new RegExp(`^${octet}(\\.${octet}){3}$`);
+const ipv4Cidr = new RegExp(`^${octet}(\\.${octet}){3}/(3[0-2]|[12]?\\d)$`);
+const dnsName = /^(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+/** Mesh-wide mTLS: STRICT refuses plaintext; PERMISSIVE accepts it, for migrations only. */
+export type MtlsMode = "STRICT" | "PERMISSIVE";
+/** Versions of the helloworld demo. */
+export type HelloworldVersion = "v1" | "v2";
 
 const show = (v: unknown) => JSON.stringify(v);
 
@@ -44,6 +54,11 @@ const clusterSchema = z.strictObject({
     singleNatGateway: z.boolean().optional(),
     deletionProtection: z.boolean().optional(),
     eastWestAddress: z.string().optional(),
+    eastWestSourceRanges: z.array(z.string().regex(ipv4Cidr)).optional(),
+    ingress: z.boolean().optional(),
+    ingressAddress: z.string().optional(),
+    ingressSourceRanges: z.array(z.string().regex(ipv4Cidr)).optional(),
+    helloworldVersion: z.enum(["v1", "v2"]).optional(),
 });
 
 const configSchema = z.strictObject({
@@ -51,6 +66,14 @@ const configSchema = z.strictObject({
     istioVersion: z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/).optional(),
     chartRepository: z.string().regex(/^(https:\/\/|oci:\/\/)\S+$/).optional(),
     protectRootCa: z.boolean().optional(),
+    demo: z.boolean().optional(),
+    mtlsMode: z.enum(["STRICT", "PERMISSIVE"]).optional(),
+    trafficPolicy: z
+        .strictObject({ localityFailover: z.boolean().optional(), versionHeader: z.boolean().optional() })
+        .optional(),
+    ingressTls: z
+        .strictObject({ host: z.string().regex(dnsName), credentialName: z.string().regex(dnsLabel) })
+        .optional(),
     clusters: z.array(clusterSchema).min(1),
     kubeconfigs: z.record(z.string(), z.string().min(1)).optional(),
     adminPrincipals: z
@@ -70,6 +93,10 @@ const expectations: Record<string, string> = {
     "adminPrincipals.aws": "IAM ARNs such as arn:aws:iam::123456789012:role/ci",
     "adminPrincipals.azure": "Entra object IDs (GUIDs)",
     "adminPrincipals.gcp": "IAM members such as serviceAccount:ci@my-project.iam.gserviceaccount.com",
+    "clusters.eastWestSourceRanges": "IPv4 CIDRs such as 203.0.113.0/24",
+    "clusters.ingressSourceRanges": "IPv4 CIDRs such as 203.0.113.0/24",
+    "ingressTls.host": "a DNS name such as hello.example.com",
+    "ingressTls.credentialName": "the name of a TLS Secret in istio-ingress, such as hello-tls",
 };
 
 /** A validated cluster entry with every default applied. */
@@ -94,6 +121,16 @@ export interface ClusterConfig {
     eastWestAddress?: string;
     /** For `existing`: its kubeconfig (secret config). */
     kubeconfig?: string;
+    /** Sources allowed to reach the east-west load balancer; empty: any. */
+    eastWestSourceRanges: string[];
+    /** Run a north-south ingress gateway on a static address. */
+    ingress: boolean;
+    /** For `existing`: the IPv4 its ingress gateway Service takes. */
+    ingressAddress?: string;
+    /** Sources allowed to reach the ingress load balancer; empty: any. */
+    ingressSourceRanges: string[];
+    /** Version of the helloworld demo this cluster runs. */
+    helloworldVersion: HelloworldVersion;
 }
 
 /** The whole validated stack config. */
@@ -102,6 +139,13 @@ export interface MeshConfig {
     istioVersion: string;
     chartRepository: string;
     protectRootCa: boolean;
+    /** Deploy the helloworld demo and a curl client in every cluster. */
+    demo: boolean;
+    mtlsMode: MtlsMode;
+    /** Optional traffic policy for the demo. */
+    trafficPolicy: { localityFailover: boolean; versionHeader: boolean };
+    /** HTTPS on the ingress gateways: host name and the certificate Secret the user brings. */
+    ingressTls?: { host: string; credentialName: string };
     clusters: ClusterConfig[];
     adminPrincipals: { aws: string[]; azure: string[]; gcp: string[] };
 }
@@ -139,6 +183,8 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
                 "": configSchema.shape,
                 clusters: clusterSchema.shape,
                 adminPrincipals: configSchema.shape.adminPrincipals.unwrap().shape,
+                trafficPolicy: configSchema.shape.trafficPolicy.unwrap().shape,
+                ingressTls: configSchema.shape.ingressTls.unwrap().shape,
             };
             const shape = shapes[generic];
             const valid = shape ? Object.keys(shape).join(", ") : "see README";
@@ -196,10 +242,13 @@ function kubernetesMinor(version: string): number | undefined {
     return m ? Number(m[1]) : undefined;
 }
 
-/** Elastic IPs one EKS cluster takes: its NAT gateways plus one per public subnet for its east-west NLB. */
-export function elasticIpsOf(cluster: Pick<ClusterConfig, "zones" | "singleNatGateway">): number {
+/**
+ * Elastic IPs one EKS cluster takes: its NAT gateways plus one per public subnet for each NLB
+ * (east-west, and ingress when on).
+ */
+export function elasticIpsOf(cluster: Pick<ClusterConfig, "zones" | "singleNatGateway" | "ingress">): number {
     const nat = cluster.singleNatGateway ? 1 : cluster.zones;
-    return nat + cluster.zones;
+    return nat + cluster.zones * (cluster.ingress ? 2 : 1);
 }
 
 /** Longest cluster name per cloud: GKE names (name + suffix) have at most 40 characters, AKS DNS prefixes 54. */
@@ -216,6 +265,7 @@ const cloudOnlyKeys: Record<string, Cloud[]> = {
     singleNatGateway: ["aws"],
     deletionProtection: ["gcp"],
     eastWestAddress: ["existing"],
+    ingressAddress: ["existing"],
 };
 
 /**
@@ -294,8 +344,13 @@ export function parseMeshConfig(
                 `kubeconfigs.${c.name}: missing; cluster ${show(c.name)} is "existing" and needs its kubeconfig (pulumi config set --secret --path 'kubeconfigs.${c.name}' "$(cat kubeconfig)")`,
             );
         }
-        if (c.eastWestAddress !== undefined && !ipv4.test(c.eastWestAddress)) {
-            problems.push(`${at}.eastWestAddress: ${show(c.eastWestAddress)} is not an IPv4 address`);
+        for (const key of ["eastWestAddress", "ingressAddress"] as const) {
+            if (c[key] !== undefined && !ipv4.test(c[key]!)) {
+                problems.push(`${at}.${key}: ${show(c[key])} is not an IPv4 address`);
+            }
+        }
+        if (!c.ingress && (c.ingressAddress !== undefined || c.ingressSourceRanges !== undefined)) {
+            problems.push(`${at}.ingress: ingressAddress/ingressSourceRanges are set but ingress is off (set ingress: true)`);
         }
         const kubernetesVersion = c.kubernetesVersion ?? (c.cloud === "existing" ? undefined : defaults.kubernetesVersion);
         if (kubernetesVersion !== undefined) {
@@ -350,6 +405,12 @@ export function parseMeshConfig(
             deletionProtection: c.deletionProtection ?? true,
             eastWestAddress: c.eastWestAddress,
             kubeconfig: kubeconfigs[c.name],
+            eastWestSourceRanges: c.eastWestSourceRanges ?? [],
+            ingress: c.ingress ?? false,
+            ingressAddress: c.ingressAddress,
+            ingressSourceRanges: c.ingressSourceRanges ?? [],
+            // Alternate by cluster order, so that every network serves a version.
+            helloworldVersion: c.helloworldVersion ?? (i % 2 === 0 ? "v1" : "v2"),
         };
     });
 
@@ -392,10 +453,25 @@ export function parseMeshConfig(
         const needed = inRegion.reduce((n, c) => n + elasticIpsOf(c), 0);
         if (needed >= elasticIpQuota) {
             warnings.push(
-                `Elastic IPs: the EKS clusters in ${region} (${inRegion.map((c) => c.name).join(", ")}) need ${needed} Elastic IPs (NAT gateways and east-west gateway addresses), ` +
+                `Elastic IPs: the EKS clusters in ${region} (${inRegion.map((c) => c.name).join(", ")}) need ${needed} Elastic IPs (NAT gateways and gateway addresses), ` +
                     `reaching the default quota of ${elasticIpQuota} per region; Elastic IPs of other stacks in the account count too. Request a quota increase or set singleNatGateway/zones.`,
             );
         }
+    }
+
+    // Mesh-wide options that only make sense with what they act on.
+    const demo = input.demo ?? defaults.demo;
+    if (input.trafficPolicy !== undefined && !demo) {
+        problems.push(`trafficPolicy: applies to the helloworld demo, which is off (set demo: true or remove trafficPolicy)`);
+    }
+    if (input.ingressTls !== undefined && !clusters.some((c) => c.ingress)) {
+        problems.push(`ingressTls: no cluster has ingress on (set ingress: true on a cluster or remove ingressTls)`);
+    }
+    const mtlsMode = input.mtlsMode ?? defaults.mtlsMode;
+    if (mtlsMode === "PERMISSIVE") {
+        warnings.push(
+            `mtlsMode: PERMISSIVE — every primary accepts PLAINTEXT traffic mesh-wide. Use it only while migrating workloads into the mesh, then set it back to STRICT.`,
+        );
     }
 
     // Drop the problems that follow from a rejected value: those of its key path, and every
@@ -413,6 +489,13 @@ export function parseMeshConfig(
             istioVersion,
             chartRepository: input.chartRepository ?? defaults.chartRepository,
             protectRootCa: input.protectRootCa ?? defaults.protectRootCa,
+            demo,
+            mtlsMode,
+            trafficPolicy: {
+                localityFailover: input.trafficPolicy?.localityFailover ?? false,
+                versionHeader: input.trafficPolicy?.versionHeader ?? false,
+            },
+            ingressTls: input.ingressTls,
             clusters,
             adminPrincipals: {
                 aws: input.adminPrincipals?.aws ?? [],
@@ -439,7 +522,7 @@ export function loadMeshConfig(): { config: MeshConfig; warnings: string[] } {
             raw[key] = value;
         }
         // Scalars arrive as strings; keep strings that merely look like numbers as strings.
-        if (["meshId", "istioVersion", "chartRepository"].includes(key)) raw[key] = value;
+        if (["meshId", "istioVersion", "chartRepository", "mtlsMode"].includes(key)) raw[key] = value;
     }
     return parseMeshConfig(raw, { gcpProject: pulumi.runtime.allConfig()["gcp:project"] });
 }

@@ -2,12 +2,16 @@ import * as pulumi from "@pulumi/pulumi";
 import type { MeshCluster } from "../components/clusters/cluster";
 import { ControlPlane } from "../components/mesh/controlPlane";
 import { CrossNetworkConfig } from "../components/mesh/crossNetworkConfig";
+import { Helloworld } from "../components/apps/helloworld";
+import { HelloworldRouting } from "../components/apps/helloworldRouting";
 import { EastWestGateway } from "../components/mesh/eastWestGateway";
+import { IngressGateway } from "../components/mesh/ingressGateway";
 import { IntermediateCa } from "../components/mesh/intermediateCa";
+import { MeshMtls } from "../components/mesh/meshMtls";
 import { ReaderToken } from "../components/mesh/readerToken";
 import { RemoteSecret } from "../components/mesh/remoteSecret";
 import { MeshRootCa } from "../components/mesh/rootCa";
-import { createClusters, eastWestPurpose } from "./clusters";
+import { createClusters, eastWestPurpose, ingressPurpose } from "./clusters";
 import { loadMeshConfig, MeshConfig } from "./config";
 import { primariesFirst, remoteSecretPlacement, remotesOf } from "./topology";
 
@@ -22,6 +26,8 @@ export interface ClusterOutput {
     egressIps: pulumi.Output<string[]>;
     /** Address of the east-west gateway: the IP a remote uses as remotePilotAddress. */
     eastWestAddress: pulumi.Output<string>;
+    /** Address of the ingress gateway, when the cluster runs one. */
+    ingressAddress?: pulumi.Output<string>;
     /** Clusters whose remote secrets this cluster holds (primaries only). */
     remoteSecrets: string[];
 }
@@ -29,6 +35,8 @@ export interface ClusterOutput {
 /** The stack's outputs. Secrets are kept in their own outputs so `clusters` stays readable. */
 export interface MeshOutputs {
     meshId: string;
+    /** What `npm run verify` needs to judge the demo. */
+    demo: { enabled: boolean; localityFailover: boolean; versionHeader: boolean; ingressHost?: string };
     clusters: Record<string, ClusterOutput>;
     /** Kubeconfigs the program deploys with, by cluster (secret). */
     kubeconfigs: pulumi.Output<Record<string, string>>;
@@ -136,33 +144,86 @@ export function wireMesh(config: MeshConfig, clusters: MeshCluster[]): MeshOutpu
         }
     }
 
+    // What must be in place before an injected pod is admitted in a cluster: its istiod; in a
+    // remote, its primary's istiod, reached by the remote's API server through the primary's
+    // exposed istiod and gateway, once the primary holds the remote's secret.
     const gateways = new Map<string, EastWestGateway>();
+    const injectionReady = (cluster: MeshCluster): pulumi.Resource[] => {
+        const own = controlPlanes.get(cluster.name)!.istiod;
+        if (cluster.role === "primary") return [own];
+        const primaryName = primaryOf(cluster.name)!;
+        return [
+            own,
+            controlPlanes.get(primaryName)!.istiod,
+            crossNetwork.get(primaryName)!,
+            gateways.get(primaryName)!,
+            remoteSecrets.get(`${primaryName}/${cluster.name}`)!,
+        ];
+    };
+    const settings = new Map(config.clusters.map((c) => [c.name, c]));
     for (const cluster of primariesFirst(clusters)) {
-        const own = controlPlanes.get(cluster.name)!;
-        let injectionReady: pulumi.Resource[] = [own.istiod];
-        if (cluster.role === "remote") {
-            // The remote's pods are injected by the primary's istiod, which the remote's API server
-            // reaches through the primary's gateway, once the primary holds the remote's secret.
-            const primaryName = primaryOf(cluster.name)!;
-            injectionReady = [
-                ...injectionReady,
-                controlPlanes.get(primaryName)!.istiod,
-                crossNetwork.get(primaryName)!,
-                gateways.get(primaryName)!,
-                remoteSecrets.get(`${primaryName}/${cluster.name}`)!,
-            ];
-        }
         gateways.set(
             cluster.name,
             new EastWestGateway(cluster.name, {
                 network: cluster.network,
                 address: cluster.addresses[eastWestPurpose],
+                allowedSourceRanges: settings.get(cluster.name)!.eastWestSourceRanges,
                 charts,
                 provider: cluster.provider,
                 nodesReady: cluster.nodesReady,
-                injectionReady,
+                injectionReady: injectionReady(cluster),
             }),
         );
+    }
+
+    // Zero trust by default: mesh-wide mTLS on every primary (it governs its remotes too).
+    for (const primary of clusters.filter((c) => c.role === "primary")) {
+        new MeshMtls(primary.name, { mode: config.mtlsMode, provider: primary.provider, controlPlane: controlPlaneOf(primary.name) });
+    }
+
+    // North-south: an ingress gateway where configured, on its own static address.
+    const ingresses = new Map<string, IngressGateway>();
+    for (const cluster of clusters.filter((c) => settings.get(c.name)!.ingress)) {
+        ingresses.set(
+            cluster.name,
+            new IngressGateway(cluster.name, {
+                address: cluster.addresses[ingressPurpose],
+                allowedSourceRanges: settings.get(cluster.name)!.ingressSourceRanges,
+                charts,
+                provider: cluster.provider,
+                nodesReady: cluster.nodesReady,
+                injectionReady: injectionReady(cluster),
+            }),
+        );
+    }
+
+    if (config.demo) {
+        const demos = new Map<string, Helloworld>();
+        for (const cluster of clusters) {
+            // In a remote, the workloads also wait for the remote's own gateway: its network must be reachable.
+            const ready = cluster.role === "remote" ? [...injectionReady(cluster), gateways.get(cluster.name)!] : injectionReady(cluster);
+            demos.set(
+                cluster.name,
+                new Helloworld(cluster.name, {
+                    version: settings.get(cluster.name)!.helloworldVersion,
+                    provider: cluster.provider,
+                    nodesReady: cluster.nodesReady,
+                    injectionReady: ready,
+                }),
+            );
+        }
+        for (const primary of clusters.filter((c) => c.role === "primary")) {
+            // Istio configuration lives on the primary that serves a cluster: itself and its remotes.
+            const served = [primary.name, ...remotesOf(primary.name, topology)];
+            const routesIngress = served.some((name) => ingresses.has(name));
+            new HelloworldRouting(primary.name, {
+                localityFailover: config.trafficPolicy.localityFailover,
+                versionHeader: config.trafficPolicy.versionHeader,
+                ingress: routesIngress ? { tls: config.ingressTls } : undefined,
+                provider: primary.provider,
+                dependsOn: [...controlPlaneOf(primary.name), demos.get(primary.name)!.namespace],
+            });
+        }
     }
 
     const outputs: Record<string, ClusterOutput> = {};
@@ -176,6 +237,7 @@ export function wireMesh(config: MeshConfig, clusters: MeshCluster[]): MeshOutpu
             apiServerUrl: cluster.apiServerUrl,
             egressIps: cluster.egressIps,
             eastWestAddress: gateways.get(cluster.name)!.address,
+            ingressAddress: ingresses.get(cluster.name)?.address,
             remoteSecrets: placement.get(cluster.name) ?? [],
         };
     }
@@ -183,6 +245,12 @@ export function wireMesh(config: MeshConfig, clusters: MeshCluster[]): MeshOutpu
         pulumi.secret(pulumi.all(Object.fromEntries(entries)) as pulumi.Output<Record<string, string>>);
     return {
         meshId: config.meshId,
+        demo: {
+            enabled: config.demo,
+            localityFailover: config.trafficPolicy.localityFailover,
+            versionHeader: config.trafficPolicy.versionHeader,
+            ingressHost: config.ingressTls?.host,
+        },
         clusters: outputs,
         kubeconfigs: secretMap(clusters.map((c) => [c.name, c.kubeconfig])),
         remoteSecrets: secretMap([...readers].map(([name, r]) => [name, r.kubeconfig])),

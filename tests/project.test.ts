@@ -288,9 +288,9 @@ describe("Pulumi.dev.yaml", () => {
         expect(stackValueProblems(project.name, project.config, dev.config)).toEqual([]);
     });
 
-    it("parses, without warnings", () => {
+    it("parses, warning only that eks-west takes the whole Elastic IP quota of us-west-2", () => {
         const { warnings } = stackMeshConfig(dev.config);
-        expect(warnings).toEqual([]);
+        expect(warnings).toEqual([expect.stringMatching(/^Elastic IPs: the EKS clusters in us-west-2 \(eks-west\) need 5 Elastic IPs/)]);
     });
 
     it("describes an EKS primary, an AKS remote of it and a GKE primary, each on a network of its own", () => {

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { StaticAddress } from "../clusters/cluster";
 import { HelmValues, istioChart, IstioCharts, istioNamespace, releaseBasics } from "./chart";
+import { loadBalancerService, serviceAddress } from "./loadBalancerService";
 
 /** Name of the gateway's release, deployment and Service; the chart derives its labels from it. */
 export const eastWestGatewayName = "istio-eastwestgateway";
@@ -38,37 +39,16 @@ export interface EastWestGatewayArgs {
     injectionReady: pulumi.Resource[];
 }
 
-/** Seconds the gateway Release waits; in a remote, injection waits on cross-cloud load balancers. */
-export const eastWestTimeoutSeconds = 1200;
+/** Seconds a gateway Release waits; in a remote, injection waits on cross-cloud load balancers. */
+export const gatewayTimeoutSeconds = 1200;
 
 /** Helm values of the `gateway` chart for an east-west gateway. */
 export function eastWestGatewayValues(network: string): HelmValues {
     return {
         name: eastWestGatewayName,
         networkGateway: network,
-        // The program owns the load-balancer Service (below): the chart creates none.
+        // The program owns the load-balancer Service: the chart creates none.
         service: { type: "None" },
-    };
-}
-
-/** Service annotations, labels and spec of the east-west gateway's load balancer. */
-export function eastWestServiceSpec(network: string, allowedSourceRanges: string[] = []) {
-    return {
-        labels: {
-            // istiod finds a network's gateways by this label on their Service.
-            "topology.istio.io/network": network,
-            istio: "eastwestgateway",
-            app: eastWestGatewayName,
-        },
-        spec: {
-            type: "LoadBalancer",
-            selector: { istio: "eastwestgateway", app: eastWestGatewayName },
-            // Static addresses are IPv4: a dual-stack Service could not take them.
-            ipFamilyPolicy: "SingleStack",
-            ipFamilies: ["IPv4"],
-            ports: eastWestPorts.map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: "TCP" })),
-            loadBalancerSourceRanges: allowedSourceRanges.length > 0 ? allowedSourceRanges : undefined,
-        },
     };
 }
 
@@ -89,43 +69,29 @@ export class EastWestGateway extends pulumi.ComponentResource {
         this.release = new k8s.helm.v3.Release(
             `${name}-release`,
             {
-                ...releaseBasics(eastWestGatewayName, istioNamespace, eastWestTimeoutSeconds),
+                ...releaseBasics(eastWestGatewayName, istioNamespace, gatewayTimeoutSeconds),
                 ...istioChart(args.charts, "gateway"),
                 values: eastWestGatewayValues(args.network),
             },
             { ...child, dependsOn: [...args.injectionReady, ...args.nodesReady] },
         );
-
-        const shape = eastWestServiceSpec(args.network, args.allowedSourceRanges);
-        const address = args.address;
-        this.service = new k8s.core.v1.Service(
+        const selector = { istio: "eastwestgateway", app: eastWestGatewayName };
+        this.service = loadBalancerService(
             `${name}-service`,
             {
-                metadata: {
-                    name: eastWestGatewayName,
-                    namespace: istioNamespace,
-                    labels: shape.labels,
-                    annotations: address?.annotations,
-                },
-                spec: { ...shape.spec, loadBalancerIP: address?.loadBalancerIP },
+                name: eastWestGatewayName,
+                namespace: istioNamespace,
+                // istiod finds a network's gateways by the network label on their Service.
+                labels: { "topology.istio.io/network": args.network, ...selector },
+                selector,
+                ports: eastWestPorts,
+                address: args.address,
+                allowedSourceRanges: args.allowedSourceRanges,
+                nodesReady: args.nodesReady,
             },
-            {
-                ...child,
-                // The Service is deleted, and its load balancer with it, before the static
-                // addresses, node pools and cluster it needs; the provider waits until its
-                // finalizer is cleared.
-                // It is created alongside the release: the load balancer provisions while the pods start.
-                dependsOn: [...(address?.dependencies ?? []), ...args.nodesReady],
-                // Clouds read the address annotations only when they create the load balancer
-                // (AWS ignores later changes): a change must replace the Service.
-                replaceOnChanges: ["metadata.annotations", "spec.loadBalancerIP"],
-                deleteBeforeReplace: true,
-                customTimeouts: { create: "20m", update: "20m", delete: "20m" },
-            },
+            child,
         );
-
-        const ingress = this.service.status.loadBalancer.ingress;
-        this.address = address ? address.ip : ingress.apply((i) => i?.[0]?.ip ?? i?.[0]?.hostname ?? "");
+        this.address = serviceAddress(this.service, args.address);
         this.registerOutputs({ address: this.address });
     }
 }

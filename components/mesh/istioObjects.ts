@@ -7,7 +7,11 @@ import * as pulumi from "@pulumi/pulumi";
 /** networking.istio.io/v1 Gateway server. */
 export interface GatewayServer {
     port: { number: number; name: string; protocol: "TLS" | "HTTP" | "HTTPS" };
-    tls?: { mode: "PASSTHROUGH" | "AUTO_PASSTHROUGH" | "SIMPLE"; credentialName?: string };
+    tls?: {
+        mode?: "PASSTHROUGH" | "AUTO_PASSTHROUGH" | "SIMPLE";
+        credentialName?: string;
+        httpsRedirect?: boolean;
+    };
     hosts: string[];
 }
 
@@ -17,32 +21,65 @@ export interface GatewaySpec {
     servers: GatewayServer[];
 }
 
-/** networking.istio.io/v1 VirtualService spec (the TLS routes this program uses). */
+/** Where a route sends traffic. */
+export interface RouteDestination {
+    destination: { host: string; subset?: string; port?: { number: number } };
+}
+
+/** networking.istio.io/v1 VirtualService spec (the routes this program uses). */
 export interface VirtualServiceSpec {
     hosts: string[];
-    gateways: string[];
+    gateways?: string[];
+    http?: {
+        match?: { uri?: { prefix?: string; exact?: string }; headers?: Record<string, { exact: string }> }[];
+        route: RouteDestination[];
+    }[];
     tls?: {
         match: { port: number; sniHosts: string[] }[];
-        route: { destination: { host: string; port: { number: number } } }[];
+        route: RouteDestination[];
     }[];
+}
+
+/** networking.istio.io/v1 DestinationRule spec (subsets, locality failover, outlier detection). */
+export interface DestinationRuleSpec {
+    host: string;
+    trafficPolicy?: {
+        loadBalancer?: { localityLbSetting: { enabled: boolean } };
+        outlierDetection?: { consecutive5xxErrors: number; interval: string; baseEjectionTime: string };
+    };
+    subsets?: { name: string; labels: Record<string, string> }[];
+}
+
+/** security.istio.io/v1 PeerAuthentication spec. */
+export interface PeerAuthenticationSpec {
+    mtls: { mode: "STRICT" | "PERMISSIVE" };
 }
 
 interface IstioKinds {
     Gateway: GatewaySpec;
     VirtualService: VirtualServiceSpec;
+    DestinationRule: DestinationRuleSpec;
+    PeerAuthentication: PeerAuthenticationSpec;
 }
 
-/** Creates one networking.istio.io/v1 object. */
+const apiVersions: Record<keyof IstioKinds, string> = {
+    Gateway: "networking.istio.io/v1",
+    VirtualService: "networking.istio.io/v1",
+    DestinationRule: "networking.istio.io/v1",
+    PeerAuthentication: "security.istio.io/v1",
+};
+
+/** Creates one Istio configuration object. */
 export function istioObject<K extends keyof IstioKinds>(
     resourceName: string,
     kind: K,
-    metadata: { name: string; namespace: string },
+    metadata: { name: string; namespace: pulumi.Input<string> },
     spec: IstioKinds[K],
     opts: pulumi.CustomResourceOptions,
 ): k8s.apiextensions.CustomResource {
     return new k8s.apiextensions.CustomResource(
         resourceName,
-        { apiVersion: "networking.istio.io/v1", kind, metadata, spec },
+        { apiVersion: apiVersions[kind], kind, metadata, spec },
         opts,
     );
 }

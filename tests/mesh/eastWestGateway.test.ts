@@ -85,3 +85,18 @@ describe("east-west gateways of the five-cluster mesh", () => {
         expect(service.inputs.metadata.annotations).toBeUndefined();
     });
 });
+
+describe("east-west source ranges", () => {
+    it("limit who reaches the east-west load balancer when configured, and leave it open otherwise", async () => {
+        const { rec } = await runMesh({
+            clusters: [
+                { name: "a", cloud: "gcp", region: "us-east1", project: "p", eastWestSourceRanges: ["203.0.113.0/24", "198.51.100.7/32"] },
+                { name: "b", cloud: "gcp", region: "us-west1", project: "p" },
+            ],
+        });
+        const spec = (cluster: string) =>
+            rec.ofType("kubernetes:core/v1:Service").find((s) => rec.providerOf(s)?.name === cluster)!.inputs.spec;
+        expect(spec("a").loadBalancerSourceRanges).toEqual(["203.0.113.0/24", "198.51.100.7/32"]);
+        expect(spec("b").loadBalancerSourceRanges).toBeUndefined();
+    });
+});

@@ -56,8 +56,10 @@ function accepted(raw: Raw, context: { gcpProject?: string } = {}): { config: Me
 }
 
 const clusterKeys =
-    "name, cloud, region, network, role, primary, kubernetesVersion, nodeCount, nodeSize, zones, project, singleNatGateway, deletionProtection, eastWestAddress";
-const topKeys = "meshId, istioVersion, chartRepository, protectRootCa, clusters, kubeconfigs, adminPrincipals";
+    "name, cloud, region, network, role, primary, kubernetesVersion, nodeCount, nodeSize, zones, project, singleNatGateway, deletionProtection, eastWestAddress, " +
+    "eastWestSourceRanges, ingress, ingressAddress, ingressSourceRanges, helloworldVersion";
+const topKeys =
+    "meshId, istioVersion, chartRepository, protectRootCa, demo, mtlsMode, trafficPolicy, ingressTls, clusters, kubeconfigs, adminPrincipals";
 const dnsRule = "is not a DNS-1123 label (lowercase letters, digits and '-', starting with a letter, at most 63 characters)";
 
 describe("the base config", () => {
@@ -341,13 +343,19 @@ describe("Kubernetes versions", () => {
 describe("Elastic IPs", () => {
     const twoEks = () => plus({ name: "delta", cloud: "aws", region: "us-west-2" });
     const message =
-        `Elastic IPs: the EKS clusters in us-west-2 (alpha, delta) need 8 Elastic IPs (NAT gateways and east-west gateway addresses), ` +
+        `Elastic IPs: the EKS clusters in us-west-2 (alpha, delta) need 8 Elastic IPs (NAT gateways and gateway addresses), ` +
         `reaching the default quota of 5 per region; Elastic IPs of other stacks in the account count too. Request a quota increase or set singleNatGateway/zones.`;
 
-    it("counts NAT gateways and east-west addresses per cluster", () => {
-        expect(elasticIpsOf({ zones: 2, singleNatGateway: false })).toBe(4);
-        expect(elasticIpsOf({ zones: 2, singleNatGateway: true })).toBe(3);
-        expect(elasticIpsOf({ zones: 3, singleNatGateway: false })).toBe(6);
+    it("counts NAT gateways and each gateway's addresses per cluster", () => {
+        expect(elasticIpsOf({ zones: 2, singleNatGateway: false, ingress: false })).toBe(4);
+        expect(elasticIpsOf({ zones: 2, singleNatGateway: true, ingress: false })).toBe(3);
+        expect(elasticIpsOf({ zones: 3, singleNatGateway: false, ingress: false })).toBe(6);
+        expect(elasticIpsOf({ zones: 2, singleNatGateway: true, ingress: true })).toBe(5);
+    });
+
+    it("counts the ingress gateway's Elastic IPs in the warning", () => {
+        const { warnings } = accepted(withCluster(0, { singleNatGateway: true, ingress: true }));
+        expect(warnings).toEqual([expect.stringContaining("the EKS clusters in us-west-2 (alpha) need 5 Elastic IPs")]);
     });
 
     it("warns when the EKS clusters of one region need 5 or more", () => {
@@ -697,5 +705,58 @@ describe("loadMeshConfig", () => {
             `clusters[1].primary: "zeta" is not a cluster in this stack (primaries: alpha, gamma)`,
         ]);
         expect(err.message).toContain(`  - protectRootCa: "maybe" is not a boolean`);
+    });
+});
+
+describe("demo, mTLS and gateway keys", () => {
+    it("defaults to no demo, STRICT mTLS, no traffic policy, no ingress, open gateways", () => {
+        const { config } = accepted(base());
+        expect(config).toMatchObject({ demo: false, mtlsMode: "STRICT", trafficPolicy: { localityFailover: false, versionHeader: false } });
+        expect(config.ingressTls).toBeUndefined();
+        for (const c of config.clusters) {
+            expect(c).toMatchObject({ ingress: false, eastWestSourceRanges: [], ingressSourceRanges: [] });
+        }
+    });
+
+    it("alternates helloworld versions by cluster order unless a cluster names one", () => {
+        expect(accepted(base()).config.clusters.map((c) => c.helloworldVersion)).toEqual(["v1", "v2", "v1"]);
+        expect(accepted(withCluster(2, { helloworldVersion: "v2" })).config.clusters[2].helloworldVersion).toBe("v2");
+    });
+
+    it("warns loudly when mTLS is PERMISSIVE", () => {
+        expect(accepted({ ...base(), mtlsMode: "PERMISSIVE" }).warnings).toEqual([
+            `mtlsMode: PERMISSIVE — every primary accepts PLAINTEXT traffic mesh-wide. Use it only while migrating workloads into the mesh, then set it back to STRICT.`,
+        ]);
+        expect(problemsOf({ ...base(), mtlsMode: "strict" })).toEqual([`mtlsMode: "strict" is not valid (valid: STRICT, PERMISSIVE)`]);
+    });
+
+    it("rejects a traffic policy without the demo it acts on", () => {
+        expect(problemsOf({ ...base(), trafficPolicy: { localityFailover: true } })).toEqual([
+            `trafficPolicy: applies to the helloworld demo, which is off (set demo: true or remove trafficPolicy)`,
+        ]);
+        expect(problemsOf({ ...base(), demo: true, trafficPolicy: { failover: true } })).toEqual([
+            `trafficPolicy.failover: unknown key (valid keys: localityFailover, versionHeader)`,
+        ]);
+    });
+
+    it("rejects TLS for ingress when no cluster runs an ingress gateway, and bad TLS names", () => {
+        expect(problemsOf({ ...base(), ingressTls: { host: "hello.example.com", credentialName: "hello-tls" } })).toEqual([
+            `ingressTls: no cluster has ingress on (set ingress: true on a cluster or remove ingressTls)`,
+        ]);
+        expect(problemsOf({ ...withCluster(0, { ingress: true }), ingressTls: { host: "Hello", credentialName: "hello-tls" } })).toEqual([
+            `ingressTls.host: "Hello" is not valid (expected a DNS name such as hello.example.com)`,
+        ]);
+    });
+
+    it("rejects ingress settings on a cluster without ingress, and addresses that are not IPv4", () => {
+        expect(problemsOf(withCluster(0, { ingressSourceRanges: ["10.0.0.0/8"] }))).toEqual([
+            `clusters[0].ingress: ingressAddress/ingressSourceRanges are set but ingress is off (set ingress: true)`,
+        ]);
+        expect(problemsOf(withCluster(0, { ingress: true, ingressAddress: "198.51.100.7" }))).toEqual([
+            `clusters[0].ingressAddress: not used for cloud "aws" (only for existing)`,
+        ]);
+        expect(problemsOf(withCluster(0, { eastWestSourceRanges: ["10.0.0.0/33"] }))).toEqual([
+            `clusters[0].eastWestSourceRanges[0]: "10.0.0.0/33" is not valid (expected IPv4 CIDRs such as 203.0.113.0/24)`,
+        ]);
     });
 });

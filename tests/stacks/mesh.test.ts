@@ -8,8 +8,9 @@ const RELEASE = "kubernetes:helm.sh/v3:Release";
 const SECRET = "kubernetes:core/v1:Secret";
 const SERVICE = "kubernetes:core/v1:Service";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
-/** Istio objects register under their own group and kind. */
-const ISTIO = "kubernetes:networking.istio.io/v1:";
+/** Istio objects register under their own group and kind (networking.istio.io, security.istio.io). */
+const ISTIO = "istio objects";
+const isIstioType = (type: string) => /^kubernetes:[a-z.]+\.istio\.io\/v1:/.test(type);
 const ipv4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 /** Topology of each fixture: role and primary by cluster. */
@@ -26,7 +27,7 @@ function clusterOf(rec: Recorder, r: Registration): string | undefined {
 
 function inCluster(rec: Recorder, type: string, cluster: string, k8sName?: string): Registration[] {
     return rec.all
-        .filter((r) => r.type === type || (type === ISTIO && r.type.startsWith(ISTIO)))
+        .filter((r) => r.type === type || (type === ISTIO && isIstioType(r.type)))
         .filter((r) => clusterOf(rec, r) === cluster)
         .filter((r) => k8sName === undefined || (type === RELEASE ? r.inputs.name : r.inputs.metadata?.name) === k8sName);
 }
@@ -165,7 +166,10 @@ describe.each(Object.keys(meshes))("the %s mesh", (shape) => {
 
     it("puts Istio configuration on primaries only, istiod's exposure only where remotes need it", () => {
         for (const p of primaries) {
-            const names = inCluster(rec, ISTIO, p.name).map((o) => `${o.inputs.kind}/${o.inputs.metadata.name}`).sort();
+            const names = inCluster(rec, ISTIO, p.name)
+                .filter((o) => o.inputs.apiVersion === "networking.istio.io/v1" && o.inputs.metadata.namespace === "istio-system")
+                .map((o) => `${o.inputs.kind}/${o.inputs.metadata.name}`)
+                .sort();
             const servesRemotes = remotes.some((r) => r.primary === p.name);
             expect(names).toEqual(
                 servesRemotes
@@ -173,13 +177,24 @@ describe.each(Object.keys(meshes))("the %s mesh", (shape) => {
                     : ["Gateway/cross-network-gateway"],
             );
             for (const o of inCluster(rec, ISTIO, p.name)) {
-                expect(o.inputs.apiVersion).toBe("networking.istio.io/v1");
-                expect(o.inputs.metadata.namespace).toBe("istio-system");
                 expect(rec.dependsOn(o, oneIn(rec, RELEASE, p.name, "istio-base"))).toBe(true);
+                expect(rec.dependsOn(o, oneIn(rec, RELEASE, p.name, "istiod"))).toBe(true);
             }
         }
         for (const r of remotes) {
             expect(inCluster(rec, ISTIO, r.name)).toEqual([]);
+        }
+    });
+
+    it("makes mTLS STRICT mesh-wide on every primary and writes no PeerAuthentication in remotes", () => {
+        for (const p of primaries) {
+            const policies = inCluster(rec, "kubernetes:security.istio.io/v1:PeerAuthentication", p.name);
+            expect(policies.map((x) => [x.inputs.metadata, x.inputs.spec])).toEqual([
+                [{ name: "default", namespace: "istio-system" }, { mtls: { mode: "STRICT" } }],
+            ]);
+        }
+        for (const r of remotes) {
+            expect(inCluster(rec, "kubernetes:security.istio.io/v1:PeerAuthentication", r.name)).toEqual([]);
         }
     });
 

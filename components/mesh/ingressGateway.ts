@@ -1,0 +1,88 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { StaticAddress } from "../clusters/cluster";
+import { HelmValues, istioChart, IstioCharts, releaseBasics } from "./chart";
+import { gatewayTimeoutSeconds } from "./eastWestGateway";
+import { loadBalancerService, serviceAddress } from "./loadBalancerService";
+
+/** Name of the ingress gateway's release, deployment and Service (labels istio: ingressgateway). */
+export const ingressGatewayName = "istio-ingressgateway";
+/** Namespace of the ingress gateway, by Istio's convention; TLS Secrets for it live here too. */
+export const ingressNamespace = "istio-ingress";
+
+/** Ports of the ingress gateway's load balancer (the chart's defaults). */
+export const ingressPorts = [
+    { name: "status-port", port: 15021 },
+    { name: "http2", port: 80 },
+    { name: "https", port: 443 },
+] as const;
+
+/** Everything the north-south ingress gateway of one cluster needs. */
+export interface IngressGatewayArgs {
+    /** Static address of its load balancer; without one the cloud picks an address. */
+    address?: StaticAddress;
+    /** Source CIDRs allowed to reach it; all when empty. */
+    allowedSourceRanges?: string[];
+    charts: IstioCharts;
+    /** Kubernetes provider of the cluster. */
+    provider: k8s.Provider;
+    /** The cluster's node pools. */
+    nodesReady: pulumi.Resource[];
+    /** What must serve injection first (see EastWestGateway): pods admitted earlier never start. */
+    injectionReady: pulumi.Resource[];
+}
+
+/** Helm values of the `gateway` chart for the ingress gateway. */
+export function ingressGatewayValues(): HelmValues {
+    // The chart's pods carry sidecar.istio.io/inject: "true": the namespace needs no label.
+    return { name: ingressGatewayName, service: { type: "None" } };
+}
+
+/**
+ * A north-south ingress gateway: the `gateway` chart as `istio-ingressgateway` in
+ * `istio-ingress`, behind a LoadBalancer Service on the cluster's static ingress address.
+ */
+export class IngressGateway extends pulumi.ComponentResource {
+    /** The address clients reach the gateway at. */
+    public readonly address: pulumi.Output<string>;
+    public readonly namespace: k8s.core.v1.Namespace;
+    public readonly release: k8s.helm.v3.Release;
+    public readonly service: k8s.core.v1.Service;
+
+    constructor(name: string, args: IngressGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("istio-multicloud:mesh:IngressGateway", name, {}, opts);
+        const child = { parent: this, provider: args.provider };
+        this.namespace = new k8s.core.v1.Namespace(
+            `${name}-namespace`,
+            { metadata: { name: ingressNamespace } },
+            { ...child, dependsOn: args.nodesReady },
+        );
+        const namespace = this.namespace.metadata.name;
+        this.release = new k8s.helm.v3.Release(
+            `${name}-release`,
+            {
+                ...releaseBasics(ingressGatewayName, namespace, gatewayTimeoutSeconds),
+                ...istioChart(args.charts, "gateway"),
+                values: ingressGatewayValues(),
+            },
+            { ...child, dependsOn: [...args.injectionReady, ...args.nodesReady] },
+        );
+        const selector = { istio: "ingressgateway", app: ingressGatewayName };
+        this.service = loadBalancerService(
+            `${name}-service`,
+            {
+                name: ingressGatewayName,
+                namespace,
+                labels: selector,
+                selector,
+                ports: ingressPorts,
+                address: args.address,
+                allowedSourceRanges: args.allowedSourceRanges,
+                nodesReady: args.nodesReady,
+            },
+            child,
+        );
+        this.address = serviceAddress(this.service, args.address);
+        this.registerOutputs({ address: this.address });
+    }
+}

@@ -1,0 +1,71 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { StaticAddress } from "../clusters/cluster";
+
+/** A gateway's LoadBalancer Service: what it selects, where it listens, which address it takes. */
+export interface LoadBalancerServiceArgs {
+    /** Service name (the gateway's name). */
+    name: string;
+    namespace: pulumi.Input<string>;
+    labels: Record<string, string>;
+    selector: Record<string, string>;
+    ports: ReadonlyArray<{ name: string; port: number }>;
+    /** Static address the cloud load balancer takes; without one the cloud picks an address. */
+    address?: StaticAddress;
+    /** Source CIDRs allowed to reach the load balancer; all when empty. */
+    allowedSourceRanges?: string[];
+    /** The cluster's node pools. */
+    nodesReady: pulumi.Resource[];
+}
+
+/** Spec of a gateway's LoadBalancer Service (pure, for tests and reviews). */
+export function loadBalancerServiceSpec(args: Pick<LoadBalancerServiceArgs, "selector" | "ports" | "allowedSourceRanges">) {
+    return {
+        type: "LoadBalancer",
+        selector: args.selector,
+        // Static addresses are IPv4: a dual-stack Service could not take them.
+        ipFamilyPolicy: "SingleStack",
+        ipFamilies: ["IPv4"],
+        ports: args.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: "TCP" })),
+        loadBalancerSourceRanges:
+            args.allowedSourceRanges && args.allowedSourceRanges.length > 0 ? args.allowedSourceRanges : undefined,
+    };
+}
+
+/**
+ * The LoadBalancer Service in front of a gateway, owned by the program rather than the chart so
+ * that a change of its address binding replaces it and its deletion is awaited.
+ */
+export function loadBalancerService(
+    resourceName: string,
+    args: LoadBalancerServiceArgs,
+    opts: pulumi.CustomResourceOptions,
+): k8s.core.v1.Service {
+    const address = args.address;
+    return new k8s.core.v1.Service(
+        resourceName,
+        {
+            metadata: { name: args.name, namespace: args.namespace, labels: args.labels, annotations: address?.annotations },
+            spec: { ...loadBalancerServiceSpec(args), loadBalancerIP: address?.loadBalancerIP },
+        },
+        {
+            ...opts,
+            // Deleted, and its cloud load balancer with it, before the static addresses, node
+            // pools and cluster it needs; the provider waits until its finalizer is cleared. It is
+            // created alongside the gateway's release: the load balancer provisions while pods start.
+            dependsOn: [...(address?.dependencies ?? []), ...args.nodesReady],
+            // Clouds read the address annotations only when they create the load balancer (AWS
+            // ignores later changes): a change must replace the Service.
+            replaceOnChanges: ["metadata.annotations", "spec.loadBalancerIP"],
+            deleteBeforeReplace: true,
+            customTimeouts: { create: "20m", update: "20m", delete: "20m" },
+        },
+    );
+}
+
+/** The address a gateway is reached at: its static IP, or what the cloud reported. */
+export function serviceAddress(service: k8s.core.v1.Service, address?: StaticAddress): pulumi.Output<string> {
+    return address
+        ? address.ip
+        : service.status.loadBalancer.ingress.apply((i) => i?.[0]?.ip ?? i?.[0]?.hostname ?? "");
+}
