@@ -6,6 +6,7 @@ import { AksCluster } from "../components/clusters/aks";
 import { EksCluster } from "../components/clusters/eks";
 import { ExistingCluster } from "../components/clusters/existing";
 import { GkeCluster } from "../components/clusters/gke";
+import { KindCluster } from "../components/clusters/kind";
 import type { ClusterConfig, MeshConfig } from "./config";
 
 /** Purposes of the static addresses a cluster's gateways take. */
@@ -64,6 +65,11 @@ function createCluster(
     const common = { role: c.role, network: c.network };
     const sizing = { kubernetesVersion: c.kubernetesVersion!, nodeCount: c.nodeCount, nodeSize: c.nodeSize! };
     const loadBalancerAddresses = c.ingress ? [eastWestPurpose, ingressPurpose] : [eastWestPurpose];
+    // Clusters whose load balancers take addresses the operator chose.
+    const configured = {
+        ...(c.eastWestAddress ? { [eastWestPurpose]: c.eastWestAddress } : {}),
+        ...(c.ingressAddress ? { [ingressPurpose]: c.ingressAddress } : {}),
+    };
     switch (c.cloud) {
         case "aws":
             return new EksCluster(c.name, {
@@ -97,13 +103,8 @@ function createCluster(
                 loadBalancerAddresses,
             });
         case "existing":
-            return new ExistingCluster(c.name, {
-                ...common,
-                kubeconfig: c.kubeconfig!,
-                loadBalancerAddresses: {
-                    ...(c.eastWestAddress ? { [eastWestPurpose]: c.eastWestAddress } : {}),
-                    ...(c.ingressAddress ? { [ingressPurpose]: c.ingressAddress } : {}),
-                },
-            });
+            return new ExistingCluster(c.name, { ...common, kubeconfig: c.kubeconfig!, loadBalancerAddresses: configured });
+        case "kind":
+            return new KindCluster(c.name, { ...common, nodeImage: c.nodeImage, loadBalancerAddresses: configured });
     }
 }

@@ -41,7 +41,7 @@ const show = (v: unknown) => JSON.stringify(v);
 
 const clusterSchema = z.strictObject({
     name: z.string(),
-    cloud: z.enum(["aws", "azure", "gcp", "existing"]),
+    cloud: z.enum(["aws", "azure", "gcp", "existing", "kind"]),
     region: z.string().optional(),
     network: z.string().optional(),
     role: z.enum(["primary", "remote"]).optional(),
@@ -59,6 +59,7 @@ const clusterSchema = z.strictObject({
     ingressAddress: z.string().optional(),
     ingressSourceRanges: z.array(z.string().regex(ipv4Cidr)).optional(),
     helloworldVersion: z.enum(["v1", "v2"]).optional(),
+    nodeImage: z.string().regex(/^[a-z0-9][a-z0-9./_-]*:v\d+\.\d+\.\d+(@sha256:[0-9a-f]{64})?$/).optional(),
 });
 
 const configSchema = z.strictObject({
@@ -94,6 +95,7 @@ const expectations: Record<string, string> = {
     "adminPrincipals.azure": "Entra object IDs (GUIDs)",
     "adminPrincipals.gcp": "IAM members such as serviceAccount:ci@my-project.iam.gserviceaccount.com",
     "clusters.eastWestSourceRanges": "IPv4 CIDRs such as 203.0.113.0/24",
+    "clusters.nodeImage": "a kind node image such as kindest/node:v1.34.0",
     "clusters.ingressSourceRanges": "IPv4 CIDRs such as 203.0.113.0/24",
     "ingressTls.host": "a DNS name such as hello.example.com",
     "ingressTls.credentialName": "the name of a TLS Secret in istio-ingress, such as hello-tls",
@@ -131,6 +133,8 @@ export interface ClusterConfig {
     ingressSourceRanges: string[];
     /** Version of the helloworld demo this cluster runs. */
     helloworldVersion: HelloworldVersion;
+    /** For `kind`: the node image (kind's default when omitted). */
+    nodeImage?: string;
 }
 
 /** The whole validated stack config. */
@@ -258,14 +262,15 @@ const maxNameLength: Partial<Record<Cloud, number>> = { gcp: 33, azure: 47 };
 const cloudOnlyKeys: Record<string, Cloud[]> = {
     region: ["aws", "azure", "gcp"],
     kubernetesVersion: ["aws", "azure", "gcp", "existing"],
+    nodeImage: ["kind"],
     nodeCount: ["aws", "azure", "gcp"],
     nodeSize: ["aws", "azure", "gcp"],
     zones: ["aws"],
     project: ["gcp"],
     singleNatGateway: ["aws"],
     deletionProtection: ["gcp"],
-    eastWestAddress: ["existing"],
-    ingressAddress: ["existing"],
+    eastWestAddress: ["existing", "kind"],
+    ingressAddress: ["existing", "kind"],
 };
 
 /**
@@ -324,7 +329,7 @@ export function parseMeshConfig(
                 problems.push(`${at}.${key}: not used for cloud "${c.cloud}" (only for ${clouds.join(", ")})`);
             }
         }
-        if (c.cloud !== "existing" && (c.region === undefined || c.region === "")) {
+        if (c.cloud !== "existing" && c.cloud !== "kind" && (c.region === undefined || c.region === "")) {
             problems.push(`${at}.region: is required for cloud "${c.cloud}" (${c.cloud === "azure" ? "an Azure location such as eastus" : c.cloud === "aws" ? "an AWS region such as us-west-2" : "a GCP region such as us-central1"})`);
         }
         if (c.network !== undefined && c.network.trim() === "") {
@@ -352,17 +357,37 @@ export function parseMeshConfig(
         if (!c.ingress && (c.ingressAddress !== undefined || c.ingressSourceRanges !== undefined)) {
             problems.push(`${at}.ingress: ingressAddress/ingressSourceRanges are set but ingress is off (set ingress: true)`);
         }
-        const kubernetesVersion = c.kubernetesVersion ?? (c.cloud === "existing" ? undefined : defaults.kubernetesVersion);
-        if (kubernetesVersion !== undefined) {
+        if (c.cloud === "kind") {
+            // MetalLB announces exactly the configured addresses: there is nothing to allocate.
+            if (c.eastWestAddress === undefined) {
+                problems.push(`${at}.eastWestAddress: required for cloud "kind" (a free IPv4 on kind's Docker network, see: docker network inspect kind)`);
+            }
+            if (c.ingress && c.ingressAddress === undefined) {
+                problems.push(`${at}.ingressAddress: required for cloud "kind" with ingress on (a free IPv4 on kind's Docker network)`);
+            }
+            if (c.nodeImage === undefined && role === "remote") {
+                warnings.push(
+                    `${at}.nodeImage: not set, so kind's default node image decides the Kubernetes version; a remote needs 1.${kubernetesMinors.remoteMin} or newer (e.g. kindest/node:v1.34.0)`,
+                );
+            }
+        }
+        // A kind cluster's Kubernetes version is its node image's tag.
+        const versionKey = c.cloud === "kind" ? "nodeImage" : "kubernetesVersion";
+        const kubernetesVersion =
+            c.cloud === "kind"
+                ? (c.nodeImage && /:v(\d+\.\d+)\.\d+/.exec(c.nodeImage)?.[1])
+                : c.kubernetesVersion ?? (c.cloud === "existing" ? undefined : defaults.kubernetesVersion);
+        const shown = show(c.cloud === "kind" ? c.nodeImage : kubernetesVersion);
+        if (kubernetesVersion) {
             const minor = kubernetesMinor(kubernetesVersion);
             const range = `1.${kubernetesMinors.min} to 1.${kubernetesMinors.max}`;
             if (minor === undefined) {
-                problems.push(`${at}.kubernetesVersion: ${show(kubernetesVersion)} is not a Kubernetes version such as 1.35`);
+                problems.push(`${at}.${versionKey}: ${shown} is not a Kubernetes version such as 1.35`);
             } else if (minor < kubernetesMinors.min || minor > kubernetesMinors.max) {
-                problems.push(`${at}.kubernetesVersion: ${show(kubernetesVersion)} is outside what Istio ${supportedIstioMinor} supports (${range})`);
+                problems.push(`${at}.${versionKey}: ${shown} is outside what Istio ${supportedIstioMinor} supports (${range})`);
             } else if (role === "remote" && minor < kubernetesMinors.remoteMin) {
                 problems.push(
-                    `${at}.kubernetesVersion: ${show(kubernetesVersion)} is too old for a remote: its API server must resolve the injection webhook through EndpointSlices (1.${kubernetesMinors.remoteMin} to 1.${kubernetesMinors.max})`,
+                    `${at}.${versionKey}: ${shown} is too old for a remote: its API server must resolve the injection webhook through EndpointSlices (1.${kubernetesMinors.remoteMin} to 1.${kubernetesMinors.max})`,
                 );
             }
         }
@@ -411,6 +436,7 @@ export function parseMeshConfig(
             ingressSourceRanges: c.ingressSourceRanges ?? [],
             // Alternate by cluster order, so that every network serves a version.
             helloworldVersion: c.helloworldVersion ?? (i % 2 === 0 ? "v1" : "v2"),
+            nodeImage: c.nodeImage,
         };
     });
 
@@ -437,6 +463,15 @@ export function parseMeshConfig(
             problems.push(`kubeconfigs.${name}: no "existing" cluster of that name (existing clusters: ${clusters.filter((x) => x.cloud === "existing").map((x) => x.name).join(", ") || "none"})`);
         }
     }
+    // kind API servers and MetalLB addresses live on this machine's Docker network: clouds cannot reach them.
+    const cloudClusters = [...new Set(clusters.filter((c) => ["aws", "azure", "gcp"].includes(c.cloud)).map((c) => c.cloud))];
+    clusters.forEach((c, i) => {
+        if (c.cloud === "kind" && cloudClusters.length > 0) {
+            problems.push(
+                `clusters[${i}].cloud: "kind" clusters mesh only with kind or existing clusters on the same Docker network (this stack also has ${cloudClusters.join(", ")})`,
+            );
+        }
+    });
     // A remote reaches its primary's istiod only through a static IP: an existing primary must say which.
     clusters.forEach((c, i) => {
         if (c.cloud === "existing" && c.role === "primary" && c.eastWestAddress === undefined && clusters.some((r) => r.primary === c.name)) {

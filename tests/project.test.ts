@@ -303,3 +303,20 @@ describe("Pulumi.dev.yaml", () => {
         expect(gke.project).toBe(dev.config["gcp:project"]);
     });
 });
+
+describe("Pulumi.local.yaml", () => {
+    const local = readYaml("Pulumi.local.yaml");
+
+    it("gives declared keys values of their declared types", () => {
+        expect(stackValueProblems(project.name, project.config, local.config)).toEqual([]);
+    });
+
+    it("describes a kind primary with ingress and a kind remote of it, without warnings", () => {
+        const { config, warnings } = stackMeshConfig(local.config);
+        expect(warnings).toEqual([]);
+        expect(config.clusters.map((c) => [c.name, c.cloud, c.role, c.primary, c.ingress])).toEqual([
+            ["kind-primary", "kind", "primary", undefined, true],
+            ["kind-remote", "kind", "remote", "kind-primary", false],
+        ]);
+    });
+});

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
 /** Where a cluster runs. `existing` is a cluster this program does not create. */
-export type Cloud = "aws" | "azure" | "gcp" | "existing";
+export type Cloud = "aws" | "azure" | "gcp" | "existing" | "kind";
 
 /** A cluster's role in the Istio mesh: a primary runs istiod, a remote is served by a primary. */
 export type MeshRole = "primary" | "remote";
@@ -53,6 +53,24 @@ export interface MeshCluster {
     readonly nodesReady: pulumi.Resource[];
     /** Static addresses for LoadBalancer Services, by purpose (e.g. `eastwest`). */
     readonly addresses: Record<string, StaticAddress>;
+}
+
+/**
+ * Static addresses the operator chose (an existing cluster's load balancer, kind's MetalLB
+ * pool): nothing to allocate, the Service asks for the IP.
+ */
+export function configuredAddresses(addresses: Record<string, string>): Record<string, StaticAddress> {
+    return Object.fromEntries(
+        Object.entries(addresses).map(([purpose, ip]) => [
+            purpose,
+            {
+                ip: pulumi.output(ip),
+                loadBalancerIP: pulumi.output(ip),
+                annotations: pulumi.output<Record<string, string>>({}),
+                dependencies: [],
+            },
+        ]),
+    );
 }
 
 /** Creates the Kubernetes provider for one cluster; never falls back to a local kubeconfig. */

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { clusterProvider, MeshCluster, MeshRole, StaticAddress } from "./cluster";
+import { clusterProvider, configuredAddresses, MeshCluster, MeshRole, StaticAddress } from "./cluster";
 
 /** A cluster this program does not create (one you already run, or kind on a laptop). */
 export interface ExistingClusterArgs {
@@ -61,12 +61,7 @@ export class ExistingCluster extends pulumi.ComponentResource implements MeshClu
         this.certificateAuthorityData = endpoint.certificateAuthorityData;
         this.egressIps = pulumi.output([]);
         this.provider = clusterProvider(name, this.kubeconfig, { parent: this });
-        this.addresses = Object.fromEntries(
-            Object.entries(args.loadBalancerAddresses).map(([purpose, ip]) => [
-                purpose,
-                { ip: pulumi.output(ip), loadBalancerIP: pulumi.output(ip), annotations: pulumi.output<Record<string, string>>({}), dependencies: [] },
-            ]),
-        );
+        this.addresses = configuredAddresses(args.loadBalancerAddresses);
         this.registerOutputs({
             apiServerUrl: this.apiServerUrl,
             kubeconfig: this.kubeconfig,

@@ -7,7 +7,7 @@ import {
     validateAksClusterArgs,
 } from "../../components/clusters/aks";
 import { isSecret, Recorder, Registration, resolve, reveal, settle, startMockEngine } from "../harness";
-import { aksFqdn, AKS_CA_DATA, AZURE_SUBSCRIPTION_ID, azureGuid, azurePublicIp } from "../mocks/azure";
+import { aksFqdn, AKS_CA_DATA, AZURE_SUBSCRIPTION_ID, azureGuid, azurePublicIp } from "../../tools/synthetic/outputs/azure";
 
 const GROUP = "azure-native:resources:ResourceGroup";
 const IDENTITY = "azure-native:managedidentity:UserAssignedIdentity";

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { accessEntryKey, EksCluster, EksClusterArgs, nlbAnnotations } from "../../components/clusters/eks";
 import { isSecret, Recorder, Registration, resolve, reveal, settle, startMockEngine } from "../harness";
-import { cloudMocks } from "../mocks";
+import { cloudMocks } from "../../tools/synthetic/outputs";
 
 const adminPolicy = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
 

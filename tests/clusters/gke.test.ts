@@ -1,8 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import { GkeCluster, GkeClusterArgs, NO_MINOR_UPGRADES_SINCE, validateGkeClusterArgs } from "../../components/clusters/gke";
-// The harness (and so mocks/index) first: mocks/gcp imports mocks/index, which spreads mocks/gcp.
 import { isSecret, Recorder, Registration, resolve, reveal, settle, startMockEngine } from "../harness";
-import { gcpPublicIp, GKE_CA_DATA } from "../mocks/gcp";
+import { gcpPublicIp, GKE_CA_DATA } from "../../tools/synthetic/outputs/gcp";
 
 const SERVICE = "gcp:projects/service:Service";
 const NETWORK = "gcp:compute/network:Network";

@@ -57,7 +57,7 @@ function accepted(raw: Raw, context: { gcpProject?: string } = {}): { config: Me
 
 const clusterKeys =
     "name, cloud, region, network, role, primary, kubernetesVersion, nodeCount, nodeSize, zones, project, singleNatGateway, deletionProtection, eastWestAddress, " +
-    "eastWestSourceRanges, ingress, ingressAddress, ingressSourceRanges, helloworldVersion";
+    "eastWestSourceRanges, ingress, ingressAddress, ingressSourceRanges, helloworldVersion, nodeImage";
 const topKeys =
     "meshId, istioVersion, chartRepository, protectRootCa, demo, mtlsMode, trafficPolicy, ingressTls, clusters, kubeconfigs, adminPrincipals";
 const dnsRule = "is not a DNS-1123 label (lowercase letters, digits and '-', starting with a letter, at most 63 characters)";
@@ -106,7 +106,7 @@ describe("cluster names", () => {
 describe("cloud and region", () => {
     it("rejects an unknown cloud, listing the valid ones", () => {
         expect(problemsOf(withCluster(2, { cloud: "ibm", project: undefined }))).toEqual([
-            `clusters[2].cloud: "ibm" is not valid (valid: aws, azure, gcp, existing)`,
+            `clusters[2].cloud: "ibm" is not valid (valid: aws, azure, gcp, existing, kind)`,
         ]);
     });
 
@@ -424,7 +424,7 @@ describe("keys", () => {
         [2, { zones: 3 }, `clusters[2].zones: not used for cloud "gcp" (only for aws)`],
         [1, { singleNatGateway: true }, `clusters[1].singleNatGateway: not used for cloud "azure" (only for aws)`],
         [0, { deletionProtection: false }, `clusters[0].deletionProtection: not used for cloud "aws" (only for gcp)`],
-        [0, { eastWestAddress: "203.0.113.10" }, `clusters[0].eastWestAddress: not used for cloud "aws" (only for existing)`],
+        [0, { eastWestAddress: "203.0.113.10" }, `clusters[0].eastWestAddress: not used for cloud "aws" (only for existing, kind)`],
     ])("rejects a key of another cloud on clusters[%d]", (index, patch, message) => {
         expect(problemsOf(withCluster(index, patch))).toEqual([message]);
     });
@@ -464,7 +464,7 @@ describe("types and ranges", () => {
     it("rejects a cluster entry without a name or cloud", () => {
         expect(problemsOf(withCluster(2, { name: undefined }))).toEqual([`clusters[2].name: is required (string)`]);
         expect(problemsOf(withCluster(2, { cloud: undefined, project: undefined }))).toEqual([
-            `clusters[2].cloud: is required (valid: aws, azure, gcp, existing)`,
+            `clusters[2].cloud: is required (valid: aws, azure, gcp, existing, kind)`,
         ]);
     });
 
@@ -556,7 +556,7 @@ describe("all problems of a config", () => {
 
     it("stop at a rejected name or cloud", () => {
         const raw = withCluster(1, { primary: "zeta" }, withCluster(2, { cloud: "ibm", project: undefined }));
-        expect(problemsOf(raw)).toEqual([`clusters[2].cloud: "ibm" is not valid (valid: aws, azure, gcp, existing)`]);
+        expect(problemsOf(raw)).toEqual([`clusters[2].cloud: "ibm" is not valid (valid: aws, azure, gcp, existing, kind)`]);
     });
 
     it("are listed in the error message", () => {
@@ -753,10 +753,70 @@ describe("demo, mTLS and gateway keys", () => {
             `clusters[0].ingress: ingressAddress/ingressSourceRanges are set but ingress is off (set ingress: true)`,
         ]);
         expect(problemsOf(withCluster(0, { ingress: true, ingressAddress: "198.51.100.7" }))).toEqual([
-            `clusters[0].ingressAddress: not used for cloud "aws" (only for existing)`,
+            `clusters[0].ingressAddress: not used for cloud "aws" (only for existing, kind)`,
         ]);
         expect(problemsOf(withCluster(0, { eastWestSourceRanges: ["10.0.0.0/33"] }))).toEqual([
             `clusters[0].eastWestSourceRanges[0]: "10.0.0.0/33" is not valid (expected IPv4 CIDRs such as 203.0.113.0/24)`,
+        ]);
+    });
+});
+
+describe("kind clusters", () => {
+    const kind = (extra: Record<string, unknown> = {}) => ({
+        clusters: [
+            { name: "kind-a", cloud: "kind", nodeImage: "kindest/node:v1.34.0", eastWestAddress: "172.18.255.200", ...extra },
+            { name: "kind-b", cloud: "kind", role: "remote", primary: "kind-a", nodeImage: "kindest/node:v1.34.0", eastWestAddress: "172.18.255.210" },
+        ],
+    });
+
+    it("need no region, and take their Kubernetes version from the node image", () => {
+        const { config, warnings } = accepted(kind());
+        expect(warnings).toEqual([]);
+        expect(config.clusters.map((c) => [c.cloud, c.kubernetesVersion, c.nodeImage])).toEqual([
+            ["kind", "1.34", "kindest/node:v1.34.0"],
+            ["kind", "1.34", "kindest/node:v1.34.0"],
+        ]);
+    });
+
+    it("need their gateways' addresses on the Docker network", () => {
+        const raw = kind({ ingress: true });
+        delete (raw.clusters[0] as any).eastWestAddress;
+        expect(problemsOf(raw)).toEqual([
+            `clusters[0].eastWestAddress: required for cloud "kind" (a free IPv4 on kind's Docker network, see: docker network inspect kind)`,
+            `clusters[0].ingressAddress: required for cloud "kind" with ingress on (a free IPv4 on kind's Docker network)`,
+        ]);
+    });
+
+    it("check the node image's Kubernetes version like any other", () => {
+        expect(problemsOf(kind({ nodeImage: "kindest/node:v1.31.2" }))).toEqual([
+            `clusters[0].nodeImage: "kindest/node:v1.31.2" is outside what Istio 1.30 supports (1.32 to 1.36)`,
+        ]);
+        expect(problemsOf(kind({ nodeImage: "kindest/node:latest" }))).toEqual([
+            `clusters[0].nodeImage: "kindest/node:latest" is not valid (expected a kind node image such as kindest/node:v1.34.0)`,
+        ]);
+    });
+
+    it("warn when a remote's Kubernetes version is left to kind's default", () => {
+        const raw = kind();
+        delete (raw.clusters[1] as any).nodeImage;
+        expect(accepted(raw).warnings).toEqual([
+            `clusters[1].nodeImage: not set, so kind's default node image decides the Kubernetes version; a remote needs 1.33 or newer (e.g. kindest/node:v1.34.0)`,
+        ]);
+    });
+
+    it("do not mesh with cloud clusters, which cannot reach the Docker network", () => {
+        const raw = kind();
+        (raw.clusters as any[]).push({ name: "eks", cloud: "aws", region: "us-west-2" });
+        expect(problemsOf(raw)).toEqual([
+            `clusters[0].cloud: "kind" clusters mesh only with kind or existing clusters on the same Docker network (this stack also has aws)`,
+            `clusters[1].cloud: "kind" clusters mesh only with kind or existing clusters on the same Docker network (this stack also has aws)`,
+        ]);
+    });
+
+    it("reject cloud settings", () => {
+        expect(problemsOf(kind({ region: "local", kubernetesVersion: "1.34" }))).toEqual([
+            `clusters[0].region: not used for cloud "kind" (only for aws, azure, gcp)`,
+            `clusters[0].kubernetesVersion: not used for cloud "kind" (only for aws, azure, gcp, existing)`,
         ]);
     });
 });

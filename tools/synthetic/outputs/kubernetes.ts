@@ -1,6 +1,6 @@
 import { createHash } from "crypto";
-import type { ResourceOutputs } from "./index";
-import { secretValue } from "./index";
+import type { ResourceOutputs } from "./types";
+import { secretValue } from "./types";
 
 const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
 const hex = (s: string, n: number) => createHash("sha256").update(s).digest("hex").slice(0, n);

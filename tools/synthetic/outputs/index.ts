@@ -1,18 +1,25 @@
+/**
+ * SYNTHETIC cloud: what the providers would answer, computed offline. Every id, ARN, address,
+ * kubeconfig, token and certificate here is made up (deterministic per resource name) so that
+ * the real program runs under Pulumi's mock engine with no credentials and no network: in the
+ * tests, in `npm run plan` and in `npm run bench`. None of it exists in any cloud.
+ */
 import * as pulumi from "@pulumi/pulumi";
 import { awsCalls, awsResources } from "./aws";
 import { azureCalls, azureResources } from "./azure";
+import { commandResources } from "./command";
 import { gcpCalls, gcpResources } from "./gcp";
 import { kubernetesResources } from "./kubernetes";
 import { randomResources } from "./random";
 import { tlsResources } from "./tls";
+import type { CallResult, ResourceOutputs } from "./types";
 
-/** Outputs a provider adds to a resource's inputs, by type token. */
-export type ResourceOutputs = (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown>;
-/** Results of provider functions (invokes), by function token. */
-export type CallResult = (args: pulumi.runtime.MockCallArgs) => Record<string, unknown>;
+export { secretValue } from "./types";
+export type { CallResult, ResourceOutputs } from "./types";
 
 const resourceOutputs: Record<string, ResourceOutputs> = {
     ...awsResources,
+    ...commandResources,
     ...azureResources,
     ...gcpResources,
     ...kubernetesResources,
@@ -20,11 +27,6 @@ const resourceOutputs: Record<string, ResourceOutputs> = {
     ...tlsResources,
 };
 const callResults: Record<string, CallResult> = { ...awsCalls, ...azureCalls, ...gcpCalls };
-
-/** Wraps a value the way the engine marks a secret output. */
-export function secretValue<T>(value: T): unknown {
-    return { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value };
-}
 
 /**
  * Mocks that answer like the real providers: the resource's inputs echoed back, plus the

@@ -1,6 +1,6 @@
 import { createHash } from "crypto";
-import type { ResourceOutputs } from "./index";
-import { secretValue } from "./index";
+import type { ResourceOutputs } from "./types";
+import { secretValue } from "./types";
 
 /** A PEM block whose body identifies the object it stands for (not real DER). */
 function pem(label: string, seed: string): string {

@@ -1,5 +1,5 @@
 import { createHash } from "crypto";
-import type { CallResult, ResourceOutputs } from "./index";
+import type { CallResult, ResourceOutputs } from "./types";
 
 /** Subscription, tenant and deploying principal the mocked azure-native provider runs as. */
 export const AZURE_SUBSCRIPTION_ID = "00000000-1111-2222-3333-444444444444";

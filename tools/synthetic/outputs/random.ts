@@ -1,5 +1,5 @@
 import { createHash } from "crypto";
-import type { ResourceOutputs } from "./index";
+import type { ResourceOutputs } from "./types";
 
 /** Outputs the random provider computes, by resource type. */
 export const randomResources: Record<string, ResourceOutputs> = {

@@ -1,6 +1,6 @@
 import { createHash } from "crypto";
-import type { CallResult, ResourceOutputs } from "./index";
-import { secretValue } from "./index";
+import type { CallResult, ResourceOutputs } from "./types";
+import { secretValue } from "./types";
 
 /** Account the mocked credentials belong to. */
 export const mockAccountId = "123456789012";

@@ -1,6 +1,6 @@
 import { createHash } from "crypto";
-import type { CallResult, ResourceOutputs } from "./index";
-import { secretValue } from "./index";
+import type { CallResult, ResourceOutputs } from "./types";
+import { secretValue } from "./types";
 
 /** Project the mocked gcp provider uses when a resource names none. */
 export const GCP_PROJECT = "mock-project";

@@ -1,0 +1,221 @@
+/**
+ * The mock engine the offline tools and the tests run the real program under: Pulumi's own
+ * mocks (`pulumi.runtime.setMocks`) answered by the synthetic cloud in ./outputs, plus a
+ * recorder of every registration with its dependencies, provider and parent.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { cloudMocks } from "./outputs";
+
+/** One resource registration as the engine received it. */
+export interface Registration {
+    type: string;
+    name: string;
+    urn: string;
+    custom: boolean;
+    /** A multi-language component (e.g. `@pulumi/eks`'s): its provider plugin builds its children. */
+    remote: boolean;
+    /** URN of the parent resource ("" for the stack's direct children). */
+    parent: string;
+    /** Provider reference (`<urn>::<id>`), "" when none was given. */
+    provider: string;
+    /** URNs of every resource this one depends on (explicit and through inputs). */
+    dependencies: string[];
+    /**
+     * URNs of resources passed as inputs by reference (e.g. an eks Cluster handed to an eks
+     * ManagedNodeGroup): the provider that receives them waits for them, although the SDK does not
+     * list them as dependencies.
+     */
+    references: string[];
+    /** Inputs as sent, secrets still wrapped. */
+    inputs: Record<string, any>;
+    deleteBeforeReplace: boolean;
+    replaceOnChanges: string[];
+    ignoreChanges: string[];
+    protect: boolean;
+    customTimeouts?: { create: string; update: string; delete: string };
+}
+
+const sig = pulumi.runtime.specialSigKey;
+
+/** URNs of the resource references anywhere in serialized properties. */
+function resourceReferences(value: unknown, found: string[] = []): string[] {
+    if (Array.isArray(value)) {
+        value.forEach((v) => resourceReferences(v, found));
+    } else if (value && typeof value === "object") {
+        const v = value as Record<string, unknown>;
+        if (v[sig] === pulumi.runtime.specialResourceSig && typeof v.urn === "string") {
+            if (!found.includes(v.urn)) found.push(v.urn);
+        } else {
+            Object.values(v).forEach((x) => resourceReferences(x, found));
+        }
+    }
+    return found;
+}
+
+/** True when the value is a secret as the engine sees it. */
+export function isSecret(value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as any)[sig] === pulumi.runtime.specialSecretSig;
+}
+
+/** The value with every secret wrapper removed, at any depth. */
+export function reveal<T = any>(value: unknown): T {
+    if (isSecret(value)) {
+        return reveal((value as any).value);
+    }
+    if (Array.isArray(value)) {
+        return value.map((v) => reveal(v)) as T;
+    }
+    if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, reveal(v)])) as T;
+    }
+    return value as T;
+}
+
+/** Resolves an Output (or plain value) in a test, keeping whether it was secret. */
+export function resolve<T>(output: pulumi.Input<T>): Promise<{ value: T; secret: boolean }> {
+    const o = pulumi.output(output);
+    return new Promise((ok) => {
+        (o as any).isSecret.then((secret: boolean) => o.apply((value) => ok({ value: value as T, secret })));
+    });
+}
+
+/** How the mock engine runs the program. */
+export interface MockEngineOptions {
+    /** Stack name the program sees (`pulumi.getStack()`); default `dev`. */
+    stack?: string;
+    /** Config keys the engine marks secret (without namespace: this project's). */
+    secretKeys?: string[];
+    /** Provider answers; default the synthetic cloud (`cloudMocks`). */
+    mocks?: pulumi.runtime.Mocks;
+}
+
+/**
+ * Installs the mock engine with the given stack config and records every registration.
+ * Call once per program run; the returned recorder fills as the program registers resources.
+ */
+export function startMockEngine(config: Record<string, unknown>, options: MockEngineOptions = {}) {
+    const flat: Record<string, string> = {};
+    for (const [key, value] of Object.entries(config)) {
+        const full = key.includes(":") ? key : `istio-multicloud:${key}`;
+        flat[full] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    pulumi.runtime.setAllConfig(
+        flat,
+        (options.secretKeys ?? []).map((k) => (k.includes(":") ? k : `istio-multicloud:${k}`)),
+    );
+    pulumi.runtime.setMocks(options.mocks ?? cloudMocks, "istio-multicloud", options.stack ?? "dev", false);
+    const registrations: Registration[] = [];
+    const monitor: any = pulumi.runtime.getMonitor();
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) =>
+        register(req, (err: any, resp: any) => {
+            if (!err) {
+                const timeouts = req.getCustomtimeouts();
+                registrations.push({
+                    type: req.getType(),
+                    name: req.getName(),
+                    urn: resp.getUrn(),
+                    custom: req.getCustom(),
+                    remote: req.getRemote(),
+                    parent: req.getParent(),
+                    provider: req.getProvider(),
+                    dependencies: req.getDependenciesList(),
+                    references: resourceReferences(req.getObject()?.toJavaScript()),
+                    inputs: pulumi.runtime.deserializeProperties(req.getObject()),
+                    deleteBeforeReplace: req.getDeletebeforereplace(),
+                    replaceOnChanges: req.getReplaceonchangesList(),
+                    ignoreChanges: req.getIgnorechangesList(),
+                    protect: req.getProtect(),
+                    customTimeouts: timeouts
+                        ? { create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() }
+                        : undefined,
+                });
+            }
+            callback(err, resp);
+        });
+    return new Recorder(registrations);
+}
+
+/** Queries over what the program registered. */
+export class Recorder {
+    constructor(public readonly all: Registration[]) {}
+
+    /** Every registration of a type, optionally filtered by name. */
+    ofType(type: string, name?: string | RegExp): Registration[] {
+        return this.all.filter(
+            (r) =>
+                r.type === type &&
+                (name === undefined || (typeof name === "string" ? r.name === name : name.test(r.name))),
+        );
+    }
+
+    /** The one registration of a type and name; fails the test when there is not exactly one. */
+    one(type: string, name: string | RegExp): Registration {
+        const found = this.ofType(type, name);
+        if (found.length !== 1) {
+            throw new Error(
+                `expected one ${type} named ${name}, found ${found.length}: ${this.all
+                    .filter((r) => r.type === type)
+                    .map((r) => r.name)
+                    .join(", ")}`,
+            );
+        }
+        return found[0];
+    }
+
+    byUrn(urn: string): Registration | undefined {
+        return this.all.find((r) => r.urn === urn);
+    }
+
+    /** The registration a provider reference (`urn::id`) points at. */
+    providerOf(r: Registration): Registration | undefined {
+        return r.provider ? this.byUrn(r.provider.split("::").slice(0, -1).join("::")) : undefined;
+    }
+
+    /** Ancestors of a registration, nearest first. */
+    ancestors(r: Registration): Registration[] {
+        const out: Registration[] = [];
+        let parent = this.byUrn(r.parent);
+        while (parent) {
+            out.push(parent);
+            parent = this.byUrn(parent.parent);
+        }
+        return out;
+    }
+
+    /**
+     * True when `a` waits for `b`: a path of dependencies (explicit, through inputs, or through
+     * the provider it uses) leads from `a` to `b` or to a descendant of `b`. The engine then
+     * creates `b` first and deletes it last.
+     */
+    dependsOn(a: Registration, b: Registration): boolean {
+        const seen = new Set<string>();
+        const stack = [a.urn];
+        while (stack.length > 0) {
+            const urn = stack.pop()!;
+            if (seen.has(urn)) continue;
+            seen.add(urn);
+            const r = this.byUrn(urn);
+            if (!r) continue;
+            for (const dep of r.dependencies) {
+                if (dep === b.urn) return true;
+                const depReg = this.byUrn(dep);
+                if (depReg && this.ancestors(depReg).some((x) => x.urn === b.urn)) return true;
+                stack.push(dep);
+            }
+            // A resource's own provider is created before it and deleted after it.
+            const provider = this.providerOf(r);
+            if (provider) {
+                if (provider.urn === b.urn) return true;
+                stack.push(provider.urn);
+            }
+        }
+        return false;
+    }
+}
+
+/** Waits until every registration and invoke the program started has been answered. */
+export async function settle(): Promise<void> {
+    // The SDK's own drain (what it awaits before disconnecting), exported but untyped.
+    await (pulumi.runtime as any).waitForRPCs();
+}
