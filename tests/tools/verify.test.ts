@@ -1,0 +1,593 @@
+import { parseArgs, UsageError } from "../../tools/verify/args";
+import { curlCommand, observeMesh } from "../../tools/verify/collect";
+import { ExecCall, FakeCluster, FakeKubeClient } from "../../tools/verify/fakeKube";
+import type { PodInfo, SecretInfo } from "../../tools/verify/kube";
+import { locateInstances, parseCurlOutput, parseReplyLine } from "../../tools/verify/replies";
+import { notCheckedFor, renderReport } from "../../tools/verify/report";
+import { explainPulumiError } from "../../tools/verify/stack";
+import { MeshModel, parseStackOutputs, readSettings, VerifyError } from "../../tools/verify/stackData";
+import { judge, Verdict } from "../../tools/verify/verdict";
+
+// ---- Fixtures: the dev stack (Pulumi.dev.yaml) with the demo deployed --------------------
+// eks-west (primary, network1, helloworld v1), aks-east (remote of eks-west, network2, v2),
+// gke-central (primary, network3, v1). Pod names follow <deployment>-<replicaset hash>-<5 chars>;
+// identical Deployments share the hash across clusters, as they do for real.
+
+/** The `clusters` output of the dev stack, as `pulumi stack output --json` prints it. */
+function devClustersOutput(): Record<string, any> {
+    return {
+        "eks-west": {
+            name: "eks-west",
+            cloud: "aws",
+            role: "primary",
+            network: "network1",
+            apiServerUrl: "https://4F1C2B9E8D7A6B5C4D3E2F1A0B9C8D7E.gr7.us-west-2.eks.amazonaws.com",
+            egressIps: ["44.231.17.102"],
+            eastWestAddress: "35.161.92.14",
+            remoteSecrets: ["aks-east", "gke-central"],
+        },
+        "aks-east": {
+            name: "aks-east",
+            cloud: "azure",
+            role: "remote",
+            primary: "eks-west",
+            network: "network2",
+            apiServerUrl: "https://aks-east-k8s-3f9a2c1d.hcp.eastus.azmk8s.io:443",
+            egressIps: ["20.121.44.9"],
+            eastWestAddress: "20.185.73.211",
+            remoteSecrets: [],
+        },
+        "gke-central": {
+            name: "gke-central",
+            cloud: "gcp",
+            role: "primary",
+            network: "network3",
+            apiServerUrl: "https://34.122.87.15",
+            egressIps: ["34.68.201.33"],
+            eastWestAddress: "34.135.9.240",
+            remoteSecrets: ["eks-west", "aks-east"],
+        },
+    };
+}
+
+/** `stack.outputs()` of the dev stack. */
+function devOutputs(clusters = devClustersOutput()) {
+    const kubeconfig = (name: string) => `apiVersion: v1\nkind: Config\ncurrent-context: ${name}\n`;
+    return {
+        meshId: { value: "mesh1", secret: false },
+        clusters: { value: clusters, secret: false },
+        kubeconfigs: { value: { "eks-west": kubeconfig("eks-west"), "aks-east": kubeconfig("aks-east"), "gke-central": kubeconfig("gke-central") }, secret: true },
+        remoteSecrets: { value: {}, secret: true },
+    };
+}
+
+const devMesh = (clusters = devClustersOutput()): MeshModel => parseStackOutputs("dev", devOutputs(clusters)).mesh;
+
+const pods = {
+    "eks-west": { curl: "curl-5b7c9d8f6c-q4m2x", helloworld: "helloworld-v1-6d8f7b9c5d-abcde", version: "v1" },
+    "aks-east": { curl: "curl-5b7c9d8f6c-r8t4w", helloworld: "helloworld-v2-7d5b8f9c6b-x2kqz", version: "v2" },
+    "gke-central": { curl: "curl-5b7c9d8f6c-h6j9p", helloworld: "helloworld-v1-6d8f7b9c5d-k7p2m", version: "v1" },
+} as const;
+type ClusterName = keyof typeof pods;
+
+/** An injected, ready pod of the demo (classic sidecar: istio-proxy next to the app). */
+function pod(name: string, labels: Record<string, string>, patch: Partial<PodInfo> = {}): PodInfo {
+    const app = labels.app;
+    return {
+        name,
+        labels: { ...labels, "pod-template-hash": name.split("-").slice(-2)[0] },
+        phase: "Running",
+        ready: true,
+        terminating: false,
+        containers: [app, "istio-proxy"],
+        initContainers: ["istio-init"],
+        ...patch,
+    };
+}
+
+function demoPods(cluster: ClusterName): PodInfo[] {
+    const p = pods[cluster];
+    return [pod(p.curl, { app: "curl" }), pod(p.helloworld, { app: "helloworld", version: p.version })];
+}
+
+/** A remote secret as the program creates it: one data key, the cluster's ID. */
+function remoteSecret(cluster: string): SecretInfo {
+    return {
+        name: `istio-remote-secret-${cluster}`,
+        labels: { "istio/multiCluster": "true" },
+        annotations: { "networking.istio.io/cluster": cluster },
+        dataKeys: [cluster],
+    };
+}
+
+/** istio-system of a primary: cacerts (no multicluster label) and the remote secrets. */
+function istioSystem(held: string[]): SecretInfo[] {
+    const cacerts: SecretInfo = {
+        name: "cacerts",
+        labels: {},
+        annotations: {},
+        dataKeys: ["ca-cert.pem", "ca-key.pem", "cert-chain.pem", "root-cert.pem"],
+    };
+    return [cacerts, ...held.map(remoteSecret)];
+}
+
+const reply = (cluster: ClusterName) => `Hello version: ${pods[cluster].version}, instance: ${pods[cluster].helloworld}`;
+
+/** The number of requests verify asked for, read from the shell loop it sent. */
+function requestsIn(call: ExecCall): number {
+    const match = /-lt (\d+)/.exec(call.command.join(" "));
+    if (!match) throw new Error(`no request count in ${call.command.join(" ")}`);
+    return Number(match[1]);
+}
+
+/** An exec answer that cycles through the given reply lines, one per request. */
+function answers(...lines: string[]): FakeCluster["exec"] {
+    return (call) => {
+        const out = Array.from({ length: requestsIn(call) }, (_, i) => lines[i % lines.length]);
+        return { stdout: out.join("\n") + "\n", stderr: "", exitCode: 0 };
+    };
+}
+
+/** The dev stack, healthy: every cluster's requests are spread over all three helloworlds. */
+function healthyDev(): Record<ClusterName, FakeCluster> {
+    const all = answers(reply("eks-west"), reply("aks-east"), reply("gke-central"));
+    return {
+        "eks-west": { pods: { sample: demoPods("eks-west") }, secrets: { "istio-system": istioSystem(["aks-east", "gke-central"]) }, exec: all },
+        "aks-east": { pods: { sample: demoPods("aks-east") }, exec: all },
+        "gke-central": { pods: { sample: demoPods("gke-central") }, secrets: { "istio-system": istioSystem(["eks-west", "aks-east"]) }, exec: all },
+    };
+}
+
+interface Run {
+    verdict: Verdict;
+    report: string;
+    clients: Map<string, FakeKubeClient>;
+    progress: string[];
+}
+
+/** verify's pipeline on fake clusters: observe, judge, render. */
+async function verify(
+    clusters: Record<string, FakeCluster>,
+    options: { requests?: number; localityFailover?: boolean; mesh?: MeshModel } = {},
+): Promise<Run> {
+    const mesh = options.mesh ?? devMesh();
+    const requests = options.requests ?? 20;
+    const clients = new Map(Object.entries(clusters).map(([name, c]) => [name, new FakeKubeClient(c)]));
+    const progress: string[] = [];
+    const observations = await observeMesh(mesh, clients, { requests, requestTimeoutSeconds: 5, progress: (l) => progress.push(l) });
+    const verdict = judge(mesh, observations, { requests, localityFailover: options.localityFailover ?? false });
+    const settings = { demo: true, localityFailover: options.localityFailover ?? false, ingressClusters: ["eks-west", "gke-central"] };
+    const report = renderReport(verdict, { stack: "dev", notChecked: notCheckedFor(settings) });
+    return { verdict, report, clients, progress };
+}
+
+const messages = (v: Verdict) => v.problems.map((p) => p.message);
+
+// ---- The reply parser ---------------------------------------------------------------------
+
+describe("reading curl output", () => {
+    it("reads version and instance from a helloworld reply", () => {
+        expect(parseReplyLine("Hello version: v2, instance: helloworld-v2-7d5b8f9c6b-x2kqz")).toEqual({
+            version: "v2",
+            instance: "helloworld-v2-7d5b8f9c6b-x2kqz",
+        });
+        expect(parseReplyLine("  Hello version: v1, instance: helloworld-v1-6d8f7b9c5d-abcde\r")).toEqual({
+            version: "v1",
+            instance: "helloworld-v1-6d8f7b9c5d-abcde",
+        });
+    });
+
+    it("rejects lines that are not exactly a reply", () => {
+        for (const line of [
+            "",
+            "Hello version: v1",
+            "Hello version: v1, instance:",
+            "hello version: v1, instance: helloworld-v1-6d8f7b9c5d-abcde",
+            "no healthy upstream",
+            "upstream connect error or disconnect/reset before headers. reset reason: connection failure",
+            "<html><body><h1>503 Service Unavailable</h1></body></html>",
+            "Hello version: v1, instance: helloworld-v1-6d8f7b9c5d-abcde trailing",
+        ]) {
+            expect(parseReplyLine(line)).toBeUndefined();
+        }
+    });
+
+    it("sorts a run into replies, curl errors and unexpected lines, skipping blank lines", () => {
+        const out = parseCurlOutput(
+            [
+                "Hello version: v1, instance: helloworld-v1-6d8f7b9c5d-abcde",
+                "",
+                "curl: (28) Connection timed out after 5001 milliseconds",
+                "Hello version: v2, instance: helloworld-v2-7d5b8f9c6b-x2kqz\r",
+                "curl: (22) The requested URL returned error: 503",
+                "upstream connect error or disconnect/reset before headers. reset reason: connection failure",
+                "",
+            ].join("\n"),
+        );
+        expect(out.replies.map((r) => `${r.version}@${r.instance}`)).toEqual([
+            "v1@helloworld-v1-6d8f7b9c5d-abcde",
+            "v2@helloworld-v2-7d5b8f9c6b-x2kqz",
+        ]);
+        expect(out.failures).toEqual(["curl: (28) Connection timed out after 5001 milliseconds", "curl: (22) The requested URL returned error: 503"]);
+        expect(out.unexpected).toEqual(["upstream connect error or disconnect/reset before headers. reset reason: connection failure"]);
+    });
+
+    it("finds the cluster of an answering pod, and says when it cannot", () => {
+        const locate = locateInstances(
+            new Map([
+                ["eks-west", ["helloworld-v1-6d8f7b9c5d-abcde"]],
+                ["gke-central", ["helloworld-v1-6d8f7b9c5d-k7p2m", "helloworld-v1-6d8f7b9c5d-abcde"]],
+            ]),
+        );
+        expect(locate("helloworld-v1-6d8f7b9c5d-k7p2m")).toEqual({ kind: "cluster", cluster: "gke-central" });
+        expect(locate("helloworld-v1-6d8f7b9c5d-abcde")).toEqual({ kind: "ambiguous", clusters: ["eks-west", "gke-central"] });
+        expect(locate("helloworld-v2-7d5b8f9c6b-zzzzz")).toEqual({ kind: "unknown" });
+    });
+});
+
+// ---- Verdicts -----------------------------------------------------------------------------
+
+describe("verify on the dev stack", () => {
+    it("passes when every cluster gets replies from another network", async () => {
+        const { verdict } = await verify(healthyDev());
+        expect(messages(verdict)).toEqual([]);
+        expect(verdict.exitCode).toBe(0);
+        expect(verdict.tables.map((t) => [t.source, t.otherNetworkReplies, t.failed])).toEqual([
+            ["eks-west", 13, 0],
+            ["aks-east", 13, 0],
+            ["gke-central", 14, 0],
+        ]);
+    });
+
+    it("prints a table per source cluster and the verdict (the README sample)", async () => {
+        const { report } = await verify(healthyDev());
+        expect(report).toBe(
+            [
+                "Stack dev: 3 clusters, 20 requests from each curl pod to http://helloworld.sample:5000/hello",
+                "Locality failover: off: every cluster must get replies from another network",
+                "",
+                "CLUSTER      ROLE     NETWORK   CURL  HELLOWORLD  REMOTE SECRETS",
+                "eks-west     primary  network1  1/1   v1 1/1      aks-east, gke-central",
+                "aks-east     remote   network2  1/1   v2 1/1      -",
+                "gke-central  primary  network3  1/1   v1 1/1      eks-west, aks-east",
+                "",
+                "From eks-west (network1), pod curl-5b7c9d8f6c-q4m2x: 20 requests, 20 replies, 13 from another network",
+                "  VERSION  CLUSTER      NETWORK   REPLIES",
+                "  v1       eks-west     network1  7",
+                "  v2       aks-east     network2  7        other network",
+                "  v1       gke-central  network3  6        other network",
+                "",
+                "From aks-east (network2), pod curl-5b7c9d8f6c-r8t4w: 20 requests, 20 replies, 13 from another network",
+                "  VERSION  CLUSTER      NETWORK   REPLIES",
+                "  v1       eks-west     network1  7        other network",
+                "  v2       aks-east     network2  7",
+                "  v1       gke-central  network3  6        other network",
+                "",
+                "From gke-central (network3), pod curl-5b7c9d8f6c-h6j9p: 20 requests, 20 replies, 14 from another network",
+                "  VERSION  CLUSTER      NETWORK   REPLIES",
+                "  v1       eks-west     network1  7        other network",
+                "  v2       aks-east     network2  7        other network",
+                "  v1       gke-central  network3  6",
+                "",
+                "Not checked:",
+                "  - north-south ingress gateways of eks-west, gke-central (config ingress: true): verify has no ingress checks yet",
+                "",
+                "OK: every cluster got replies from another network; pods ready and injected; every primary holds a remote secret for every other cluster",
+                "",
+            ].join("\n"),
+        );
+    });
+
+    it("fails naming a cluster whose replies all come from its own network", async () => {
+        const clusters = healthyDev();
+        clusters["aks-east"].exec = answers(reply("aks-east"));
+        const { verdict, report } = await verify(clusters);
+        expect(messages(verdict)).toEqual(["aks-east: no reply from another network in 20 requests (replies: v2@aks-east x20)"]);
+        expect(verdict.exitCode).toBe(1);
+        expect(report).toContain("FAILED: 1 problem\n  - aks-east: no reply from another network in 20 requests (replies: v2@aks-east x20)\n");
+    });
+
+    it("counts replies by network, not by cluster: another cluster on the same network does not count", async () => {
+        const clusters = devClustersOutput();
+        clusters["gke-central"].network = "network1";
+        const fakes = healthyDev();
+        fakes["eks-west"].exec = answers(reply("eks-west"), reply("gke-central"));
+        const { verdict } = await verify(fakes, { mesh: devMesh(clusters) });
+        expect(messages(verdict)).toEqual(["eks-west: no reply from another network in 20 requests (replies: v1@eks-west x10, v1@gke-central x10)"]);
+    });
+
+    it("fails naming the cluster without a curl pod, and sends nothing from it", async () => {
+        const clusters = healthyDev();
+        clusters["gke-central"].pods = { sample: demoPods("gke-central").filter((p) => p.labels.app !== "curl") };
+        const { verdict, clients } = await verify(clusters);
+        expect(messages(verdict)).toEqual(["gke-central: no curl pod in namespace sample (label app=curl)"]);
+        expect(clients.get("gke-central")!.execCalls).toEqual([]);
+        expect(verdict.tables.map((t) => t.source)).toEqual(["eks-west", "aks-east"]);
+    });
+
+    it("fails naming the cluster whose helloworld is not ready", async () => {
+        const clusters = healthyDev();
+        // Not ready: its endpoint is out of every load-balancing pool, so nobody gets v2.
+        clusters["aks-east"].pods = {
+            sample: [pod(pods["aks-east"].curl, { app: "curl" }), pod(pods["aks-east"].helloworld, { app: "helloworld", version: "v2" }, { ready: false })],
+        };
+        const elsewhere = answers(reply("eks-west"), reply("gke-central"));
+        for (const c of Object.values(clusters)) c.exec = elsewhere;
+        const { verdict, report } = await verify(clusters);
+        expect(messages(verdict)).toEqual(["aks-east: helloworld pod helloworld-v2-7d5b8f9c6b-x2kqz is not ready (phase Running)"]);
+        expect(verdict.exitCode).toBe(1);
+        expect(report).toContain("aks-east     remote   network2  1/1   v2 0/1      -");
+    });
+
+    it("fails naming the cluster whose curl pod has no sidecar", async () => {
+        const clusters = healthyDev();
+        clusters["eks-west"].pods = {
+            sample: [pod(pods["eks-west"].curl, { app: "curl" }, { containers: ["curl"], initContainers: [] }), demoPods("eks-west")[1]],
+        };
+        const { verdict } = await verify(clusters);
+        expect(messages(verdict)).toEqual([
+            "eks-west: curl pod curl-5b7c9d8f6c-q4m2x has no istio-proxy sidecar (is namespace sample labelled for injection?)",
+        ]);
+    });
+
+    it("accepts a native sidecar (istio-proxy as an init container) and ignores a terminating old pod", async () => {
+        const clusters = healthyDev();
+        const native = pod(pods["eks-west"].helloworld, { app: "helloworld", version: "v1" }, { containers: ["helloworld"], initContainers: ["istio-proxy"] });
+        const old = pod("helloworld-v1-58c4d9f7b6-wq2zt", { app: "helloworld", version: "v1" }, { ready: false, terminating: true });
+        clusters["eks-west"].pods = { sample: [demoPods("eks-west")[0], native, old] };
+        const { verdict } = await verify(clusters);
+        expect(messages(verdict)).toEqual([]);
+    });
+
+    it("fails naming the primary and the cluster whose remote secret is missing from istio-system", async () => {
+        const clusters = healthyDev();
+        clusters["gke-central"].secrets = { "istio-system": istioSystem(["eks-west"]) };
+        // Without aks-east's secret, gke-central's istiod never learns aks-east's endpoints.
+        clusters["gke-central"].exec = answers(reply("eks-west"), reply("gke-central"));
+        const { verdict } = await verify(clusters);
+        expect(messages(verdict)).toEqual([
+            "gke-central: istio-system holds no remote secret for aks-east (Secrets labelled istio/multiCluster=true: istio-remote-secret-eks-west (for eks-west))",
+        ]);
+        expect(verdict.problems[0]).toMatchObject({ cluster: "gke-central", check: "remote secrets" });
+    });
+
+    it("fails naming the primary whose outputs list no remote secret for a cluster", async () => {
+        const outputs = devClustersOutput();
+        outputs["eks-west"].remoteSecrets = ["aks-east"];
+        const { verdict } = await verify(healthyDev(), { mesh: devMesh(outputs) });
+        expect(messages(verdict)).toEqual([
+            "eks-west: stack outputs list no remote secret for gke-central (listed: aks-east; a primary needs one for every other cluster)",
+        ]);
+    });
+
+    it("takes the secret's data key as the cluster it is for, as istiod does", async () => {
+        const clusters = healthyDev();
+        const misKeyed = { ...remoteSecret("gke-central"), dataKeys: ["gke-central-cluster"] };
+        clusters["eks-west"].secrets = { "istio-system": [remoteSecret("aks-east"), misKeyed] };
+        const { verdict } = await verify(clusters);
+        expect(messages(verdict)).toEqual([
+            "eks-west: istio-system holds no remote secret for gke-central (Secrets labelled istio/multiCluster=true: " +
+                "istio-remote-secret-aks-east (for aks-east), istio-remote-secret-gke-central (for gke-central-cluster))",
+        ]);
+    });
+
+    it("fails naming the cluster whose curl run timed out", async () => {
+        const clusters = healthyDev();
+        clusters["eks-west"].exec = () => "timeout";
+        const { verdict } = await verify(clusters);
+        expect(messages(verdict)).toEqual(["eks-west: curl from curl-5b7c9d8f6c-q4m2x failed: timed out after 150 s"]);
+    });
+
+    it("fails naming the cluster where some requests failed, with curl's errors", async () => {
+        const clusters = healthyDev();
+        clusters["aks-east"].exec = answers(reply("eks-west"), "curl: (28) Connection timed out after 5001 milliseconds", reply("aks-east"), reply("gke-central"));
+        const { verdict, report } = await verify(clusters);
+        expect(messages(verdict)).toEqual(["aks-east: 5 of 20 requests failed (curl: (28) Connection timed out after 5001 milliseconds x5)"]);
+        expect(report).toContain("From aks-east (network2), pod curl-5b7c9d8f6c-r8t4w: 20 requests, 15 replies, 10 from another network, 5 failed");
+    });
+
+    it("fails on output that is not a reply, and on requests that printed nothing", async () => {
+        const clusters = healthyDev();
+        clusters["eks-west"].exec = () => ({
+            stdout: [reply("aks-east"), "no healthy upstream", reply("gke-central"), "no healthy upstream"].join("\n") + "\n",
+            stderr: "",
+            exitCode: 0,
+        });
+        const { verdict } = await verify(clusters);
+        expect(messages(verdict)).toEqual([
+            'eks-west: 2 of 20 requests got output that is not a helloworld reply ("no healthy upstream" x2)',
+            "eks-west: only 4 of 20 requests printed anything",
+        ]);
+        expect(verdict.tables[0]).toMatchObject({ source: "eks-west", failed: 18, otherNetworkReplies: 2 });
+    });
+
+    it("does not look for cross-network replies when every cluster shares one network, and says so", async () => {
+        const clusters = devClustersOutput();
+        for (const c of Object.values(clusters)) c.network = "network1";
+        const fakes = healthyDev();
+        for (const name of Object.keys(fakes) as ClusterName[]) fakes[name].exec = answers(reply(name));
+        const { verdict } = await verify(fakes, { mesh: devMesh(clusters) });
+        expect(messages(verdict)).toEqual([]);
+        expect(verdict.notes).toEqual([
+            "every cluster is on network network1: there is no other network to reach, so cross-network replies were not looked for",
+        ]);
+    });
+
+    it("fails when curl cannot run in the container at all", async () => {
+        const clusters = healthyDev();
+        clusters["gke-central"].exec = () => ({ stdout: "", stderr: "sh: curl: not found\n", exitCode: 127 });
+        const { verdict } = await verify(clusters);
+        expect(messages(verdict)).toEqual(["gke-central: curl from curl-5b7c9d8f6c-h6j9p exited with code 127: sh: curl: not found"]);
+    });
+
+    it("fails naming an unreachable cluster, once", async () => {
+        const clusters = healthyDev();
+        clusters["eks-west"] = { unreachable: "connect ETIMEDOUT 35.161.92.14:443" };
+        const { verdict, report } = await verify(clusters);
+        expect(messages(verdict)).toEqual(["eks-west: cannot list pods in namespace sample or remote secrets in istio-system: connect ETIMEDOUT 35.161.92.14:443"]);
+        expect(report).toContain("eks-west     primary  network1  ?     ?           ?");
+    });
+
+    it("lists one cluster's problems together, in the stack's cluster order", async () => {
+        const clusters = healthyDev();
+        clusters["gke-central"].secrets = { "istio-system": istioSystem(["eks-west"]) };
+        clusters["gke-central"].exec = answers(reply("eks-west"), reply("gke-central"), "curl: (28) Connection timed out after 5001 milliseconds");
+        clusters["aks-east"].exec = answers(reply("aks-east"));
+        const { verdict, report } = await verify(clusters);
+        expect(report).toContain(
+            [
+                "FAILED: 3 problems",
+                "  - aks-east: no reply from another network in 20 requests (replies: v2@aks-east x20)",
+                "  - gke-central: istio-system holds no remote secret for aks-east (Secrets labelled istio/multiCluster=true: istio-remote-secret-eks-west (for eks-west))",
+                "  - gke-central: 6 of 20 requests failed (curl: (28) Connection timed out after 5001 milliseconds x6)",
+                "",
+            ].join("\n"),
+        );
+        expect(verdict.exitCode).toBe(1);
+    });
+});
+
+describe("verify with locality failover on", () => {
+    /** Healthy dev stack with failover: each caller is answered by its own region only. */
+    function localOnly(): Record<ClusterName, FakeCluster> {
+        const clusters = healthyDev();
+        for (const name of Object.keys(clusters) as ClusterName[]) clusters[name].exec = answers(reply(name));
+        return clusters;
+    }
+
+    it("accepts all-local replies and says that other networks were not observed", async () => {
+        const { verdict, report } = await verify(localOnly(), { localityFailover: true });
+        expect(verdict.exitCode).toBe(0);
+        expect(verdict.notes).toEqual(
+            (["eks-west", "aks-east", "gke-central"] as ClusterName[]).map(
+                (c) =>
+                    `${c}: all 20 replies stayed on ${devMesh().clusters.find((x) => x.name === c)!.network} (${pods[c].version}@${c} x20), as locality failover intends; ` +
+                    `reachability of other networks was NOT observed: it is only used when helloworld in ${c}'s region fails`,
+            ),
+        );
+        expect(report).toContain("Locality failover: on (trafficPolicy.localityFailover)");
+        expect(report).toContain("OK: every curl pod got its replies; pods ready and injected; every primary holds a remote secret for every other cluster (cross-network reachability: see notes)");
+    });
+
+    it("fails the same replies when failover is off, naming every cluster", async () => {
+        const { verdict } = await verify(localOnly(), { localityFailover: false });
+        expect(verdict.problems.map((p) => [p.cluster, p.check])).toEqual([
+            ["eks-west", "reachability"],
+            ["aks-east", "reachability"],
+            ["gke-central", "reachability"],
+        ]);
+    });
+
+    it("notes cross-network replies under failover without failing on them", async () => {
+        const { verdict } = await verify(healthyDev(), { localityFailover: true });
+        expect(verdict.exitCode).toBe(0);
+        expect(verdict.notes[0]).toBe(
+            "eks-west: 13 of 20 replies came from another network although locality failover is on (v1@eks-west x7, v2@aks-east x7, v1@gke-central x6): " +
+                "the local helloworld was failing over, the clusters share a region, or the policy is not in effect",
+        );
+    });
+
+    it("still fails a cluster whose local helloworld is not ready", async () => {
+        const clusters = localOnly();
+        clusters["gke-central"].pods = {
+            sample: [pod(pods["gke-central"].curl, { app: "curl" }), pod(pods["gke-central"].helloworld, { app: "helloworld", version: "v1" }, { ready: false, phase: "Pending" })],
+        };
+        const { verdict } = await verify(clusters, { localityFailover: true });
+        expect(messages(verdict)).toContain("gke-central: helloworld pod helloworld-v1-6d8f7b9c5d-k7p2m is not ready (phase Pending)");
+        expect(verdict.exitCode).toBe(1);
+    });
+});
+
+// ---- What verify sends --------------------------------------------------------------------
+
+describe("the curl run", () => {
+    it("sends N requests from the curl container of a ready curl pod, in one exec", async () => {
+        const { clients, progress } = await verify(healthyDev(), { requests: 7 });
+        const calls = clients.get("aks-east")!.execCalls;
+        expect(calls).toHaveLength(1);
+        expect(calls[0]).toMatchObject({ namespace: "sample", pod: "curl-5b7c9d8f6c-r8t4w", container: "curl", command: curlCommand(7, 5) });
+        expect(calls[0].command.join(" ")).toContain("http://helloworld.sample:5000/hello");
+        expect(calls[0].options.timeoutMs).toBe((7 * 6 + 30) * 1000);
+        expect(progress).toContain("aks-east: sending 7 requests from curl-5b7c9d8f6c-r8t4w to http://helloworld.sample:5000/hello");
+        expect(progress).toContain("aks-east: 7 replies, 0 failed");
+    });
+});
+
+// ---- Stack outputs, config, command line, Pulumi CLI errors -------------------------------
+
+describe("reading the stack", () => {
+    it("reads clusters, networks and remote secrets from the outputs", () => {
+        const { mesh, kubeconfigs } = parseStackOutputs("dev", devOutputs());
+        expect(mesh.clusters.map((c) => [c.name, c.role, c.network, c.remoteSecrets.join(",")])).toEqual([
+            ["eks-west", "primary", "network1", "aks-east,gke-central"],
+            ["aks-east", "remote", "network2", ""],
+            ["gke-central", "primary", "network3", "eks-west,aks-east"],
+        ]);
+        expect([...kubeconfigs.keys()]).toEqual(["eks-west", "aks-east", "gke-central"]);
+    });
+
+    it("explains outputs that are missing or malformed", () => {
+        expect(() => parseStackOutputs("dev", {})).toThrow("stack dev has no outputs: deploy it first (pulumi up --stack dev)");
+        const noKubeconfigs: Record<string, any> = devOutputs();
+        delete noKubeconfigs.kubeconfigs;
+        expect(() => parseStackOutputs("dev", noKubeconfigs)).toThrow('stack dev has no output "kubeconfigs" (outputs: meshId, clusters, remoteSecrets)');
+        const clusters = devClustersOutput();
+        delete clusters["aks-east"].network;
+        expect(() => parseStackOutputs("dev", devOutputs(clusters))).toThrow(/output clusters\.aks-east\.network:/);
+    });
+
+    it("reads demo, locality failover and the ingress clusters from the config", () => {
+        const config = {
+            "istio-multicloud:demo": { value: "true" },
+            "istio-multicloud:trafficPolicy": { value: '{"localityFailover":true}' },
+            "istio-multicloud:clusters": { value: JSON.stringify([{ name: "eks-west", ingress: true }, { name: "aks-east" }]) },
+            "gcp:project": { value: "istio-multicloud-dev" },
+        };
+        expect(readSettings(config)).toEqual({ demo: true, localityFailover: true, ingressClusters: ["eks-west"] });
+        expect(readSettings({})).toEqual({ demo: false, localityFailover: false, ingressClusters: [] });
+    });
+
+    it("says that the Pulumi CLI is missing instead of showing a spawn error", () => {
+        // What the Automation API throws when `pulumi` is not on PATH.
+        const err = Object.assign(new Error("code: -2\n stderr: Command failed with ENOENT: pulumi version\nspawn pulumi ENOENT"), {
+            commandResult: { stdout: "", stderr: "Command failed with ENOENT: pulumi version\nspawn pulumi ENOENT", code: -2, err: { code: "ENOENT" } },
+        });
+        const explained = explainPulumiError(err, "dev", "/work/main");
+        expect(explained).toBeInstanceOf(VerifyError);
+        expect(explained.message).toMatch(/^verify needs the Pulumi CLI on PATH/);
+    });
+
+    it("says which stack does not exist", () => {
+        const err = Object.assign(new Error("no stack"), { commandResult: { stderr: "error: no stack named 'prod' found\n", err: undefined } });
+        expect(explainPulumiError(err, "prod", "/work/main").message).toBe(
+            "stack prod does not exist in the backend the Pulumi CLI is logged in to (project in /work/main): see pulumi stack ls, or pulumi login to the backend that holds it",
+        );
+    });
+});
+
+describe("command line", () => {
+    it("takes --stack, --requests and --cwd, with 20 requests and the current directory by default", () => {
+        expect(parseArgs(["--stack", "dev"], "/work/main")).toEqual({ help: false, stack: "dev", requests: 20, cwd: "/work/main" });
+        expect(parseArgs(["--stack=org/istio-multicloud/dev", "--requests", "50", "--cwd", "/src/mesh"], "/x")).toEqual({
+            help: false,
+            stack: "org/istio-multicloud/dev",
+            requests: 50,
+            cwd: "/src/mesh",
+        });
+        expect(parseArgs(["--stack", "dev", "--help"], "/x")).toEqual({ help: true });
+    });
+
+    it.each([
+        [[], "--stack is required: the stack to verify, e.g. --stack dev"],
+        [["--stack"], "--stack needs a value"],
+        [["--stack", "--requests", "5"], "--stack needs a value"],
+        [["--stack", "dev", "--requests", "0"], '--requests: "0" is not a whole number from 1 to 1000'],
+        [["--stack", "dev", "--requests", "2.5"], '--requests: "2.5" is not a whole number from 1 to 1000'],
+        [["--stack", "dev", "--requests", "twenty"], '--requests: "twenty" is not a whole number from 1 to 1000'],
+        [["--stack", "dev", "--stack", "prod"], "--stack is given twice"],
+        [["--stack", "dev", "--verbose"], "unknown option --verbose (options: --stack, --requests, --cwd, --help)"],
+        [["dev"], 'unexpected argument "dev": options take the form --stack <name>'],
+    ])("rejects %j: %s", (argv, message) => {
+        expect(() => parseArgs(argv as string[], "/x")).toThrow(new UsageError(message));
+    });
+});

@@ -1,0 +1,74 @@
+/** Command-line arguments of verify. Pure: no I/O. */
+
+/** A bad command line; its message says what to change. */
+export class UsageError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "UsageError";
+    }
+}
+
+/** A valid command line. */
+export type VerifyArgs = { help: true } | { help: false; stack: string; requests: number; cwd: string };
+
+/** Requests per curl pod when --requests is not given. */
+export const defaultRequests = 20;
+/** More would only make the run slower: each request may take up to its timeout. */
+export const maxRequests = 1000;
+
+export const usage = `Usage: npm run verify -- --stack <name> [--requests N] [--cwd <project dir>]
+
+Checks a deployed mesh with the helloworld demo (config demo: true):
+  - curl and helloworld pods exist, are ready and have an istio-proxy sidecar in every cluster
+  - every primary holds a remote secret for every other cluster (stack outputs and istio-system)
+  - N requests from each cluster's curl pod to helloworld.sample:5000 all get replies, and
+    at least one comes from another network (with trafficPolicy.localityFailover on, replies
+    are meant to stay local: they are accepted, and the report says what was not observed)
+
+Options:
+  --stack <name>     stack to verify (required), e.g. dev or org/istio-multicloud/dev
+  --requests N       requests per curl pod, 1 to ${maxRequests} (default ${defaultRequests})
+  --cwd <dir>        the Pulumi project directory (default: the current directory)
+  -h, --help         show this help
+
+Needs the Pulumi CLI logged in to the stack's backend, the stack's secrets provider (e.g.
+PULUMI_CONFIG_PASSPHRASE), and the credential plugins of the clusters' kubeconfigs on PATH
+(aws for EKS, gke-gcloud-auth-plugin for GKE).
+Exit code: 0 when the mesh passes every check, 1 otherwise.`;
+
+const options = ["--stack", "--requests", "--cwd", "--help"];
+
+/** Parses argv (without node and the script); throws UsageError. */
+export function parseArgs(argv: string[], cwd: string): VerifyArgs {
+    const values = new Map<string, string>();
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === "-h" || arg === "--help") return { help: true };
+        if (!arg.startsWith("-")) {
+            throw new UsageError(`unexpected argument ${JSON.stringify(arg)}: options take the form --stack <name>`);
+        }
+        const eq = arg.indexOf("=");
+        const name = eq >= 0 ? arg.slice(0, eq) : arg;
+        if (!options.includes(name)) {
+            throw new UsageError(`unknown option ${name} (options: ${options.join(", ")})`);
+        }
+        let value: string | undefined;
+        if (eq >= 0) value = arg.slice(eq + 1);
+        else if (i + 1 < argv.length && !argv[i + 1].startsWith("--")) value = argv[++i];
+        if (value === undefined || value === "") throw new UsageError(`${name} needs a value`);
+        if (values.has(name)) throw new UsageError(`${name} is given twice`);
+        values.set(name, value);
+    }
+    const stack = values.get("--stack");
+    if (stack === undefined) throw new UsageError("--stack is required: the stack to verify, e.g. --stack dev");
+
+    let requests = defaultRequests;
+    const rawRequests = values.get("--requests");
+    if (rawRequests !== undefined) {
+        requests = Number(rawRequests);
+        if (!/^\d+$/.test(rawRequests) || requests < 1 || requests > maxRequests) {
+            throw new UsageError(`--requests: ${JSON.stringify(rawRequests)} is not a whole number from 1 to ${maxRequests}`);
+        }
+    }
+    return { help: false, stack, requests, cwd: values.get("--cwd") ?? cwd };
+}

@@ -1,0 +1,376 @@
+/**
+ * The judgement: from what was observed in every cluster, the reply tables, the problems (each
+ * naming its cluster) and the exit code. Pure: the observations are gathered by `collect.ts`.
+ */
+import type { ExecResult, PodInfo, SecretInfo } from "./kube";
+import { locateInstances, Location, parseCurlOutput } from "./replies";
+import type { ClusterInfo, MeshModel } from "./stackData";
+
+/** The demo workloads verify relies on (deployed by the program when config `demo` is on). */
+export const demo = {
+    namespace: "sample",
+    curlApp: "curl",
+    helloworldApp: "helloworld",
+    /** Service `helloworld` on port 5000 exists in every cluster. */
+    url: "http://helloworld.sample:5000/hello",
+} as const;
+
+/** Where Istio looks for remote secrets, and the label that makes istiod read them. */
+export const remoteSecretsAt = { namespace: "istio-system", labelSelector: "istio/multiCluster=true" } as const;
+
+/** The sidecar that must be in every demo pod for its traffic to be in the mesh. */
+export const sidecarName = "istio-proxy";
+
+/** Either what a call returned or why it failed (a message for people). */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** One run of N requests from a curl pod. */
+export interface TrafficRun {
+    /** The curl pod the requests were sent from. */
+    pod: string;
+    result: Result<ExecResult>;
+}
+
+/** Everything verify saw in one cluster. */
+export interface ClusterObservation {
+    cluster: string;
+    /** Pods of the demo namespace that carry an `app` label. */
+    pods: Result<PodInfo[]>;
+    /** Secrets labelled istio/multiCluster=true in istio-system; looked up on primaries only. */
+    remoteSecrets?: Result<SecretInfo[]>;
+    /** The curl run; absent when the cluster had no ready curl pod to send from. */
+    traffic?: TrafficRun;
+}
+
+/** How to judge. */
+export interface VerdictOptions {
+    /** Requests each curl pod was asked to send. */
+    requests: number;
+    /** Stack config trafficPolicy.localityFailover: replies are meant to stay in the caller's region. */
+    localityFailover: boolean;
+}
+
+/** Which check found a problem. */
+export type CheckName = "pods" | "remote secrets" | "curl" | "reachability";
+
+/** Something wrong with the mesh, for people: `message` starts with the cluster's name. */
+export interface Problem {
+    cluster: string;
+    check: CheckName;
+    message: string;
+}
+
+/** Replies from one version in one cluster, as seen from one source cluster. */
+export interface TrafficRow {
+    version: string;
+    /** The answering pod's cluster; `?` when no listed pod has that name. */
+    cluster: string;
+    /** Its network; undefined when the cluster is not known. */
+    network?: string;
+    replies: number;
+    /** The reply crossed networks; undefined when that cannot be told. */
+    otherNetwork?: boolean;
+}
+
+/** What the requests from one cluster's curl pod got back. */
+export interface TrafficTable {
+    source: string;
+    network: string;
+    pod: string;
+    requests: number;
+    rows: TrafficRow[];
+    /** Requests answered by curl errors or unexpected output, or that printed nothing. */
+    failed: number;
+    /** Replies known to come from another network. */
+    otherNetworkReplies: number;
+}
+
+/** Per cluster, what was found ready and held. */
+export interface ClusterSummary {
+    name: string;
+    role: string;
+    network: string;
+    /** Ready / live (not terminating) curl pods; undefined when the pods could not be listed. */
+    curl?: { ready: number; total: number };
+    /** Same for helloworld, with the versions its pods carry. */
+    helloworld?: { ready: number; total: number; versions: string[] };
+    /** Primaries: clusters covered by the remote secrets found in istio-system. */
+    remoteSecrets?: string[];
+}
+
+/** The outcome of a verify run. */
+export interface Verdict {
+    requests: number;
+    localityFailover: boolean;
+    clusters: ClusterSummary[];
+    tables: TrafficTable[];
+    problems: Problem[];
+    /** Facts worth knowing that are not problems, e.g. what could not be observed. */
+    notes: string[];
+    /** 0 when there is no problem, 1 otherwise. */
+    exitCode: 0 | 1;
+}
+
+/** `1 reply`, `20 replies`, `20 requests`. */
+export function plural(n: number, word: "request" | "reply" | "remote secret"): string {
+    if (n === 1) return `${n} ${word}`;
+    return `${n} ${word === "reply" ? "replies" : `${word}s`}`;
+}
+
+/** Judges the mesh from the observations of all its clusters. */
+export function judge(mesh: MeshModel, observations: ClusterObservation[], options: VerdictOptions): Verdict {
+    const problems: Problem[] = [];
+    const notes: string[] = [];
+    const observed = new Map(observations.map((o) => [o.cluster, o]));
+    const networkOf = new Map(mesh.clusters.map((c) => [c.name, c.network]));
+
+    const summaries: ClusterSummary[] = [];
+    for (const cluster of mesh.clusters) {
+        const o = observed.get(cluster.name);
+        const summary: ClusterSummary = { name: cluster.name, role: cluster.role, network: cluster.network };
+        summaries.push(summary);
+        if (!o) {
+            problems.push({ cluster: cluster.name, check: "pods", message: `${cluster.name}: was not observed (internal error: no observation)` });
+            continue;
+        }
+        if (!o.pods.ok && o.remoteSecrets && !o.remoteSecrets.ok && o.remoteSecrets.error === o.pods.error) {
+            // One unreachable API server, said once.
+            const message = `${cluster.name}: cannot list pods in namespace ${demo.namespace} or remote secrets in ${remoteSecretsAt.namespace}: ${o.pods.error}`;
+            problems.push({ cluster: cluster.name, check: "pods", message });
+            problems.push(...checkRemoteSecrets(cluster, mesh, { ...o, remoteSecrets: undefined }, summary));
+            continue;
+        }
+        problems.push(...checkPods(cluster, o, summary));
+        if (cluster.role === "primary") problems.push(...checkRemoteSecrets(cluster, mesh, o, summary));
+    }
+
+    // Every helloworld pod listed anywhere, terminating ones included: they may still answer.
+    const helloworldPods = new Map<string, string[]>();
+    for (const o of observations) {
+        if (!o.pods.ok) continue;
+        helloworldPods.set(o.cluster, o.pods.value.filter((p) => p.labels.app === demo.helloworldApp).map((p) => p.name));
+    }
+    const locate = locateInstances(helloworldPods);
+    const networks = new Set(mesh.clusters.map((c) => c.network));
+    if (networks.size === 1) {
+        notes.push(`every cluster is on network ${[...networks][0]}: there is no other network to reach, so cross-network replies were not looked for`);
+    }
+
+    const tables: TrafficTable[] = [];
+    for (const cluster of mesh.clusters) {
+        const run = observed.get(cluster.name)?.traffic;
+        if (!run) continue;
+        const judged = judgeTraffic(cluster, run, locate, networkOf, options, networks.size > 1);
+        problems.push(...judged.problems);
+        notes.push(...judged.notes);
+        if (judged.table) tables.push(judged.table);
+    }
+
+    // One cluster's problems together, clusters in the stack's order (sort is stable).
+    const order = mesh.clusters.map((c) => c.name);
+    problems.sort((a, b) => order.indexOf(a.cluster) - order.indexOf(b.cluster));
+    return {
+        requests: options.requests,
+        localityFailover: options.localityFailover,
+        clusters: summaries,
+        tables,
+        problems,
+        notes,
+        exitCode: problems.length === 0 ? 0 : 1,
+    };
+}
+
+/** (b) curl and helloworld: present, ready, and injected. */
+function checkPods(cluster: ClusterInfo, o: ClusterObservation, summary: ClusterSummary): Problem[] {
+    const problem = (message: string): Problem => ({ cluster: cluster.name, check: "pods", message: `${cluster.name}: ${message}` });
+    if (!o.pods.ok) return [problem(`cannot list pods in namespace ${demo.namespace}: ${o.pods.error}`)];
+    const found: Problem[] = [];
+    for (const app of [demo.curlApp, demo.helloworldApp]) {
+        // A rollout's old pod is on its way out: judge the pods that stay.
+        const live = o.pods.value.filter((p) => p.labels.app === app && !p.terminating);
+        const ready = live.filter((p) => p.ready);
+        if (app === demo.curlApp) summary.curl = { ready: ready.length, total: live.length };
+        else {
+            const versions = [...new Set(live.map((p) => p.labels.version ?? "?"))].sort();
+            summary.helloworld = { ready: ready.length, total: live.length, versions };
+        }
+        if (live.length === 0) {
+            found.push(problem(`no ${app} pod in namespace ${demo.namespace} (label app=${app})`));
+            continue;
+        }
+        for (const pod of live.filter((p) => !p.ready)) {
+            found.push(problem(`${app} pod ${pod.name} is not ready (phase ${pod.phase})`));
+        }
+        for (const pod of live.filter((p) => ![...p.containers, ...p.initContainers].includes(sidecarName))) {
+            // Without a sidecar the pod's traffic bypasses the mesh and never leaves its cluster.
+            found.push(problem(`${app} pod ${pod.name} has no ${sidecarName} sidecar (is namespace ${demo.namespace} labelled for injection?)`));
+        }
+    }
+    return found;
+}
+
+/** (c) A primary holds a remote secret for every other cluster: in the outputs and in istio-system. */
+function checkRemoteSecrets(cluster: ClusterInfo, mesh: MeshModel, o: ClusterObservation, summary: ClusterSummary): Problem[] {
+    const problem = (message: string): Problem => ({ cluster: cluster.name, check: "remote secrets", message: `${cluster.name}: ${message}` });
+    const expected = mesh.clusters.map((c) => c.name).filter((n) => n !== cluster.name);
+    const found: Problem[] = [];
+
+    const listed = new Set(cluster.remoteSecrets);
+    const notListed = expected.filter((n) => !listed.has(n));
+    if (notListed.length > 0) {
+        found.push(
+            problem(
+                `stack outputs list no remote secret for ${notListed.join(", ")} ` +
+                    `(listed: ${cluster.remoteSecrets.join(", ") || "none"}; a primary needs one for every other cluster)`,
+            ),
+        );
+    }
+
+    if (!o.remoteSecrets) return found;
+    if (!o.remoteSecrets.ok) {
+        found.push(problem(`cannot list remote secrets in ${remoteSecretsAt.namespace}: ${o.remoteSecrets.error}`));
+        return found;
+    }
+    // istiod takes each data KEY of a remote secret as the cluster ID it gives access to.
+    const secrets = o.remoteSecrets.value;
+    const covered = new Set(secrets.flatMap((s) => s.dataKeys));
+    summary.remoteSecrets = expected.filter((n) => covered.has(n)).concat([...covered].filter((n) => !expected.includes(n)));
+    const absent = expected.filter((n) => !covered.has(n));
+    if (absent.length > 0) {
+        const present = secrets.map((s) => `${s.name} (for ${s.dataKeys.join(", ") || "no cluster"})`).join(", ") || "none";
+        found.push(
+            problem(
+                `${remoteSecretsAt.namespace} holds no remote secret for ${absent.join(", ")} ` +
+                    `(Secrets labelled ${remoteSecretsAt.labelSelector}: ${present})`,
+            ),
+        );
+    }
+    return found;
+}
+
+/** (d) the curl run itself and (a) whether it reached another network. */
+function judgeTraffic(
+    cluster: ClusterInfo,
+    run: TrafficRun,
+    locate: (instance: string) => Location,
+    networkOf: ReadonlyMap<string, string>,
+    options: VerdictOptions,
+    otherNetworksExist: boolean,
+): { problems: Problem[]; notes: string[]; table?: TrafficTable } {
+    const name = cluster.name;
+    const curlProblem = (message: string): Problem => ({ cluster: name, check: "curl", message: `${name}: ${message}` });
+    if (!run.result.ok) {
+        return { problems: [curlProblem(`curl from ${run.pod} failed: ${run.result.error}`)], notes: [] };
+    }
+    const { stdout, stderr, exitCode } = run.result.value;
+    if (exitCode !== 0) {
+        const why = stderr.trim().split("\n")[0] || "no error output";
+        return { problems: [curlProblem(`curl from ${run.pod} exited with code ${exitCode}: ${why}`)], notes: [] };
+    }
+
+    const output = parseCurlOutput(stdout);
+    const problems: Problem[] = [];
+    const notes: string[] = [];
+    const answered = output.replies.length + output.failures.length + output.unexpected.length;
+    const silent = Math.max(0, options.requests - answered);
+    if (output.failures.length > 0) {
+        problems.push(curlProblem(`${output.failures.length} of ${plural(options.requests, "request")} failed (${tally(output.failures)})`));
+    }
+    if (output.unexpected.length > 0) {
+        problems.push(
+            curlProblem(`${output.unexpected.length} of ${plural(options.requests, "request")} got output that is not a helloworld reply (${tally(output.unexpected.map((l) => JSON.stringify(l)))})`),
+        );
+    }
+    if (silent > 0) {
+        problems.push(curlProblem(`only ${answered} of ${plural(options.requests, "request")} printed anything`));
+    }
+
+    const rows = new Map<string, TrafficRow>();
+    const unknown: string[] = [];
+    for (const reply of output.replies) {
+        const where = locate(reply.instance);
+        let row: Omit<TrafficRow, "replies">;
+        if (where.kind === "cluster") {
+            const network = networkOf.get(where.cluster);
+            row = { version: reply.version, cluster: where.cluster, network, otherNetwork: network !== cluster.network };
+        } else if (where.kind === "ambiguous") {
+            const nets = new Set(where.clusters.map((c) => networkOf.get(c)));
+            const other = nets.has(cluster.network) ? (nets.size === 1 ? false : undefined) : true;
+            row = { version: reply.version, cluster: where.clusters.join("|"), otherNetwork: other };
+        } else {
+            unknown.push(reply.instance);
+            row = { version: reply.version, cluster: "?" };
+        }
+        const key = `${row.version}@${row.cluster}`;
+        const existing = rows.get(key);
+        if (existing) existing.replies++;
+        else rows.set(key, { ...row, replies: 1 });
+    }
+    if (unknown.length > 0) {
+        notes.push(
+            `${name}: ${plural(unknown.length, "reply")} came from pods listed in no cluster (${[...new Set(unknown)].join(", ")}): ` +
+                `replaced while verify ran, or running outside this stack; they count as neither local nor cross-network`,
+        );
+    }
+    const table: TrafficTable = {
+        source: name,
+        network: cluster.network,
+        pod: run.pod,
+        requests: options.requests,
+        rows: sortRows([...rows.values()], [...networkOf.keys()]),
+        failed: output.failures.length + output.unexpected.length + silent,
+        otherNetworkReplies: [...rows.values()].filter((r) => r.otherNetwork === true).reduce((n, r) => n + r.replies, 0),
+    };
+
+    // With no reply at all, the failures above already say what is wrong.
+    if (otherNetworksExist && output.replies.length > 0) {
+        const summary = replySummary(table);
+        if (table.otherNetworkReplies === 0 && !options.localityFailover) {
+            problems.push({
+                cluster: name,
+                check: "reachability",
+                message: `${name}: no reply from another network in ${plural(options.requests, "request")} (replies: ${summary})`,
+            });
+        } else if (table.otherNetworkReplies === 0) {
+            // Locality failover keeps traffic in the caller's region while it is healthy, so
+            // local-only replies are what it should produce: they show the policy works, and
+            // say nothing about whether other networks could be reached.
+            notes.push(
+                `${name}: all ${plural(output.replies.length, "reply")} stayed on ${cluster.network} (${summary}), as locality failover intends; ` +
+                    `reachability of other networks was NOT observed: it is only used when helloworld in ${name}'s region fails`,
+            );
+        } else if (options.localityFailover) {
+            notes.push(
+                `${name}: ${table.otherNetworkReplies} of ${plural(output.replies.length, "reply")} came from another network although locality failover is on ` +
+                    `(${summary}): the local helloworld was failing over, the clusters share a region, or the policy is not in effect`,
+            );
+        }
+    }
+    return { problems, notes, table };
+}
+
+/** Rows in the stack's cluster order, then by version; unknown and ambiguous clusters last. */
+function sortRows(rows: TrafficRow[], clusterOrder: string[]): TrafficRow[] {
+    const rank = (r: TrafficRow) => {
+        const i = clusterOrder.indexOf(r.cluster);
+        return i < 0 ? clusterOrder.length : i;
+    };
+    return rows.sort((a, b) => rank(a) - rank(b) || a.cluster.localeCompare(b.cluster) || a.version.localeCompare(b.version));
+}
+
+/** `v2@aks-east x20, v1@eks-west x3, failed x2`. */
+export function replySummary(table: TrafficTable): string {
+    const parts = table.rows.map((r) => `${r.version}@${r.cluster} x${r.replies}`);
+    if (table.failed > 0) parts.push(`failed x${table.failed}`);
+    return parts.join(", ") || "none";
+}
+
+/** Distinct lines with their counts, most frequent first: `curl: (28) ... x3; ...`. */
+function tally(lines: string[]): string {
+    const counts = new Map<string, number>();
+    for (const l of lines) counts.set(l, (counts.get(l) ?? 0) + 1);
+    return [...counts]
+        .sort((a, b) => b[1] - a[1])
+        .map(([l, n]) => (n > 1 ? `${l} x${n}` : l))
+        .join("; ");
+}
