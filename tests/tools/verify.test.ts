@@ -1,16 +1,18 @@
 import { parseArgs, UsageError } from "../../tools/verify/args";
 import { curlCommand, observeMesh } from "../../tools/verify/collect";
+import { FakeHttpClient, FakeServer } from "../../tools/verify/fakeHttp";
 import { ExecCall, FakeCluster, FakeKubeClient } from "../../tools/verify/fakeKube";
 import type { PodInfo, SecretInfo } from "../../tools/verify/kube";
 import { locateInstances, parseCurlOutput, parseReplyLine } from "../../tools/verify/replies";
-import { notCheckedFor, renderReport } from "../../tools/verify/report";
+import { renderReport } from "../../tools/verify/report";
 import { explainPulumiError } from "../../tools/verify/stack";
 import { MeshModel, parseStackOutputs, readSettings, VerifyError } from "../../tools/verify/stackData";
 import { judge, Verdict } from "../../tools/verify/verdict";
 
 // ---- Fixtures: the dev stack (Pulumi.dev.yaml) with the demo deployed --------------------
 // eks-west (primary, network1, helloworld v1), aks-east (remote of eks-west, network2, v2),
-// gke-central (primary, network3, v1). Pod names follow <deployment>-<replicaset hash>-<5 chars>;
+// gke-central (primary, network3, v1). The primaries run ingress gateways (as in Pulumi.dev.yaml),
+// served over plain HTTP (no ingressTls). Pod names follow <deployment>-<replicaset hash>-<5 chars>;
 // identical Deployments share the hash across clusters, as they do for real.
 
 /** The `clusters` output of the dev stack, as `pulumi stack output --json` prints it. */
@@ -24,6 +26,7 @@ function devClustersOutput(): Record<string, any> {
             apiServerUrl: "https://4F1C2B9E8D7A6B5C4D3E2F1A0B9C8D7E.gr7.us-west-2.eks.amazonaws.com",
             egressIps: ["44.231.17.102"],
             eastWestAddress: "35.161.92.14",
+            ingressAddress: "52.20.181.72",
             remoteSecrets: ["aks-east", "gke-central"],
         },
         "aks-east": {
@@ -45,23 +48,32 @@ function devClustersOutput(): Record<string, any> {
             apiServerUrl: "https://34.122.87.15",
             egressIps: ["34.68.201.33"],
             eastWestAddress: "34.135.9.240",
+            ingressAddress: "34.118.42.190",
             remoteSecrets: ["eks-west", "aks-east"],
         },
     };
 }
 
-/** `stack.outputs()` of the dev stack. */
-function devOutputs(clusters = devClustersOutput()) {
+/** `stack.outputs()` of the dev stack; `ingressHost` as with config ingressTls. */
+function devOutputs(clusters = devClustersOutput(), ingressHost?: string) {
     const kubeconfig = (name: string) => `apiVersion: v1\nkind: Config\ncurrent-context: ${name}\n`;
     return {
         meshId: { value: "mesh1", secret: false },
+        demo: { value: { enabled: true, localityFailover: false, versionHeader: false, ...(ingressHost ? { ingressHost } : {}) }, secret: false },
         clusters: { value: clusters, secret: false },
         kubeconfigs: { value: { "eks-west": kubeconfig("eks-west"), "aks-east": kubeconfig("aks-east"), "gke-central": kubeconfig("gke-central") }, secret: true },
         remoteSecrets: { value: {}, secret: true },
     };
 }
 
-const devMesh = (clusters = devClustersOutput()): MeshModel => parseStackOutputs("dev", devOutputs(clusters)).mesh;
+const devMesh = (clusters = devClustersOutput(), ingressHost?: string): MeshModel => parseStackOutputs("dev", devOutputs(clusters, ingressHost)).mesh;
+
+/** The dev stack with no ingress gateway anywhere. */
+function withoutIngress(): Record<string, any> {
+    const clusters = devClustersOutput();
+    for (const c of Object.values(clusters)) delete c.ingressAddress;
+    return clusters;
+}
 
 const pods = {
     "eks-west": { curl: "curl-5b7c9d8f6c-q4m2x", helloworld: "helloworld-v1-6d8f7b9c5d-abcde", version: "v1" },
@@ -138,27 +150,42 @@ function healthyDev(): Record<ClusterName, FakeCluster> {
     };
 }
 
+/** A server that answers each request with the next of the given lines, status 200. */
+function serves(...lines: string[]): FakeServer {
+    return (_request, i) => ({ status: 200, body: `${lines[i % lines.length]}\n` });
+}
+
+/** The dev stack's ingress gateways, by address: eks-west's reaches v1 and v2, gke-central's all three. */
+function healthyIngress(): Record<string, FakeServer> {
+    return {
+        "52.20.181.72": serves(reply("eks-west"), reply("aks-east")),
+        "34.118.42.190": serves(reply("eks-west"), reply("aks-east"), reply("gke-central")),
+    };
+}
+
 interface Run {
     verdict: Verdict;
     report: string;
     clients: Map<string, FakeKubeClient>;
+    http: FakeHttpClient;
     progress: string[];
 }
 
-/** verify's pipeline on fake clusters: observe, judge, render. */
+/** verify's pipeline on fake clusters and fake ingress gateways: observe, judge, render. */
 async function verify(
     clusters: Record<string, FakeCluster>,
-    options: { requests?: number; localityFailover?: boolean; mesh?: MeshModel } = {},
+    options: { requests?: number; localityFailover?: boolean; mesh?: MeshModel; ingress?: Record<string, FakeServer>; insecureIngress?: boolean } = {},
 ): Promise<Run> {
     const mesh = options.mesh ?? devMesh();
     const requests = options.requests ?? 20;
+    const insecureIngress = options.insecureIngress ?? false;
     const clients = new Map(Object.entries(clusters).map(([name, c]) => [name, new FakeKubeClient(c)]));
+    const http = new FakeHttpClient(options.ingress ?? healthyIngress());
     const progress: string[] = [];
-    const observations = await observeMesh(mesh, clients, { requests, requestTimeoutSeconds: 5, progress: (l) => progress.push(l) });
+    const observations = await observeMesh(mesh, clients, http, { requests, requestTimeoutSeconds: 5, insecureIngress, progress: (l) => progress.push(l) });
     const verdict = judge(mesh, observations, { requests, localityFailover: options.localityFailover ?? false });
-    const settings = { demo: true, localityFailover: options.localityFailover ?? false, ingressClusters: ["eks-west", "gke-central"] };
-    const report = renderReport(verdict, { stack: "dev", notChecked: notCheckedFor(settings) });
-    return { verdict, report, clients, progress };
+    const report = renderReport(verdict, { stack: "dev", ingress: { host: mesh.ingressHost, insecure: insecureIngress } });
+    return { verdict, report, clients, http, progress };
 }
 
 const messages = (v: Verdict) => v.problems.map((p) => p.message);
@@ -245,6 +272,7 @@ describe("verify on the dev stack", () => {
             [
                 "Stack dev: 3 clusters, 20 requests from each curl pod to http://helloworld.sample:5000/hello",
                 "Locality failover: off: every cluster must get replies from another network",
+                "Ingress: 20 requests from this machine to /hello on each ingress gateway (eks-west, gke-central), plain HTTP on port 80",
                 "",
                 "CLUSTER      ROLE     NETWORK   CURL  HELLOWORLD  REMOTE SECRETS",
                 "eks-west     primary  network1  1/1   v1 1/1      aks-east, gke-central",
@@ -269,10 +297,19 @@ describe("verify on the dev stack", () => {
                 "  v2       aks-east     network2  7        other network",
                 "  v1       gke-central  network3  6",
                 "",
-                "Not checked:",
-                "  - north-south ingress gateways of eks-west, gke-central (config ingress: true): verify has no ingress checks yet",
+                "Through the ingress gateway of eks-west (network1), http://52.20.181.72/hello: 20 requests, 20 replies",
+                "  VERSION  CLUSTER   NETWORK   REPLIES",
+                "  v1       eks-west  network1  10",
+                "  v2       aks-east  network2  10       other network",
                 "",
-                "OK: every cluster got replies from another network; pods ready and injected; every primary holds a remote secret for every other cluster",
+                "Through the ingress gateway of gke-central (network3), http://34.118.42.190/hello: 20 requests, 20 replies",
+                "  VERSION  CLUSTER      NETWORK   REPLIES",
+                "  v1       eks-west     network1  7        other network",
+                "  v2       aks-east     network2  7        other network",
+                "  v1       gke-central  network3  6",
+                "",
+                "OK: every cluster got replies from another network; every ingress gateway answered every request; pods ready and injected; " +
+                    "every primary holds a remote secret for every other cluster",
                 "",
             ].join("\n"),
         );
@@ -466,7 +503,10 @@ describe("verify with locality failover on", () => {
             ),
         );
         expect(report).toContain("Locality failover: on (trafficPolicy.localityFailover)");
-        expect(report).toContain("OK: every curl pod got its replies; pods ready and injected; every primary holds a remote secret for every other cluster (cross-network reachability: see notes)");
+        expect(report).toContain(
+            "OK: every curl pod got its replies; every ingress gateway answered every request; pods ready and injected; " +
+                "every primary holds a remote secret for every other cluster (cross-network reachability: see notes)",
+        );
     });
 
     it("fails the same replies when failover is off, naming every cluster", async () => {
@@ -513,6 +553,109 @@ describe("the curl run", () => {
     });
 });
 
+// ---- The ingress gateways, called from this machine ---------------------------------------
+
+describe("the ingress check", () => {
+    it("reports the versions that answered through each ingress gateway: v1 and v2 through eks-west's", async () => {
+        const { verdict, http, progress } = await verify(healthyDev());
+        expect(verdict.exitCode).toBe(0);
+        expect(verdict.ingress.map((t) => [t.cluster, t.address, t.failed, t.rows.map((r) => `${r.version}@${r.cluster} x${r.replies}`)])).toEqual([
+            ["eks-west", "52.20.181.72", 0, ["v1@eks-west x10", "v2@aks-east x10"]],
+            ["gke-central", "34.118.42.190", 0, ["v1@eks-west x7", "v2@aks-east x7", "v1@gke-central x6"]],
+        ]);
+        // N plain-HTTP requests to each address, with no Host override and no TLS.
+        const toEksWest = http.calls.filter((c) => c.address === "52.20.181.72");
+        expect(toEksWest).toHaveLength(20);
+        expect(toEksWest[0]).toEqual({ address: "52.20.181.72", port: 80, path: "/hello", timeoutMs: 5000 });
+        expect(http.calls.filter((c) => c.address === "34.118.42.190")).toHaveLength(20);
+        expect(progress).toContain("eks-west: sending 20 requests from this machine to ingress http://52.20.181.72/hello");
+        expect(progress).toContain("eks-west: ingress: 20 replies, 0 failed");
+    });
+
+    it("fails naming the cluster and address of an ingress gateway that refuses connections", async () => {
+        const ingress = { ...healthyIngress(), "52.20.181.72": () => ({ error: "connect ECONNREFUSED" }) };
+        const { verdict, report } = await verify(healthyDev(), { ingress });
+        expect(messages(verdict)).toEqual(["eks-west: ingress 52.20.181.72 answered 0 of 20 requests (connect ECONNREFUSED)"]);
+        expect(verdict.problems[0]).toMatchObject({ cluster: "eks-west", check: "ingress" });
+        expect(verdict.exitCode).toBe(1);
+        expect(report).toContain("Through the ingress gateway of eks-west (network1), http://52.20.181.72/hello: 20 requests, 0 replies, 20 failed\n  (no replies)\n");
+        expect(report).toContain("FAILED: 1 problem\n  - eks-west: ingress 52.20.181.72 answered 0 of 20 requests (connect ECONNREFUSED)\n");
+    });
+
+    it("counts error statuses, other bodies and timeouts as failed requests, each cause with its count", async () => {
+        const answers = [
+            { status: 200, body: reply("gke-central") },
+            { status: 503, body: "no healthy upstream" },
+            { status: 200, body: "<html><body>Welcome to nginx!</body></html>" },
+            { error: "timed out after 5 s" },
+            { status: 404, body: "" },
+        ];
+        const ingress = { ...healthyIngress(), "34.118.42.190": (_: unknown, i: number) => answers[i % answers.length] };
+        const { verdict } = await verify(healthyDev(), { ingress });
+        expect(messages(verdict)).toEqual([
+            "gke-central: ingress 34.118.42.190 answered 4 of 20 requests " +
+                '(HTTP 503: no healthy upstream x4; HTTP 200 but not a helloworld reply: "<html><body>Welcome to nginx!</body></html>" x4; timed out after 5 s x4; HTTP 404 x4)',
+        ]);
+        expect(verdict.ingress[1]).toMatchObject({ cluster: "gke-central", failed: 16, rows: [{ version: "v1", cluster: "gke-central", replies: 4 }] });
+    });
+
+    it("sends the TLS host as Host header and TLS server name, over HTTPS on 443, verifying the certificate", async () => {
+        const { verdict, http, report } = await verify(healthyDev(), { mesh: devMesh(devClustersOutput(), "hello.example.com") });
+        expect(verdict.exitCode).toBe(0);
+        expect(http.calls).toHaveLength(40);
+        for (const call of http.calls) {
+            expect(call).toEqual({
+                address: call.address,
+                port: 443,
+                path: "/hello",
+                host: "hello.example.com",
+                tls: { serverName: "hello.example.com", verifyCertificate: true },
+                timeoutMs: 5000,
+            });
+        }
+        expect(new Set(http.calls.map((c) => c.address))).toEqual(new Set(["52.20.181.72", "34.118.42.190"]));
+        expect(report).toContain(
+            "Ingress: 20 requests from this machine to /hello on each ingress gateway (eks-west, gke-central), " +
+                "HTTPS on port 443 for hello.example.com (Host header and TLS server name), certificate verified",
+        );
+        expect(report).toContain("Through the ingress gateway of eks-west (network1), https://hello.example.com/hello at 52.20.181.72: 20 requests, 20 replies");
+    });
+
+    it("skips certificate verification only with --insecure-ingress, and says so", async () => {
+        const { http, report } = await verify(healthyDev(), { mesh: devMesh(devClustersOutput(), "hello.example.com"), insecureIngress: true });
+        expect(http.calls.map((c) => c.tls)).toEqual(Array(40).fill({ serverName: "hello.example.com", verifyCertificate: false }));
+        expect(report).toContain("certificate NOT verified (--insecure-ingress)");
+    });
+
+    it("is skipped, with a notice, when no cluster runs an ingress gateway; the rest still passes", async () => {
+        const { verdict, report, http, progress } = await verify(healthyDev(), { mesh: devMesh(withoutIngress()), ingress: {} });
+        expect(http.calls).toEqual([]);
+        expect(verdict.exitCode).toBe(0);
+        expect(verdict.ingress).toEqual([]);
+        expect(report).toContain("\nIngress: skipped: no cluster runs an ingress gateway (no stack output clusters.<name>.ingressAddress)\n");
+        expect(report).not.toContain("Through the ingress gateway");
+        expect(report).toContain(
+            "\nOK: every cluster got replies from another network; pods ready and injected; every primary holds a remote secret for every other cluster\n",
+        );
+        expect(progress).toContain("ingress: no cluster runs an ingress gateway, ingress check skipped");
+    });
+
+    it("calls only the gateways that exist, and fails them on their own when the cluster's API server is down", async () => {
+        const clusters = devClustersOutput();
+        delete clusters["gke-central"].ingressAddress;
+        const fakes = healthyDev();
+        fakes["eks-west"] = { unreachable: "connect ETIMEDOUT 35.161.92.14:443" };
+        const { verdict, http } = await verify(fakes, { mesh: devMesh(clusters) });
+        expect(new Set(http.calls.map((c) => c.address))).toEqual(new Set(["52.20.181.72"]));
+        // Its pods cannot be listed, so replies from its helloworld come from no known pod: noted, not failed.
+        expect(messages(verdict)).toEqual(["eks-west: cannot list pods in namespace sample or remote secrets in istio-system: connect ETIMEDOUT 35.161.92.14:443"]);
+        expect(verdict.notes).toContain(
+            "eks-west ingress: 10 replies came from pods listed in no cluster (helloworld-v1-6d8f7b9c5d-abcde): " +
+                "replaced while verify ran, or running outside this stack; they count as neither local nor cross-network",
+        );
+    });
+});
+
 // ---- Stack outputs, config, command line, Pulumi CLI errors -------------------------------
 
 describe("reading the stack", () => {
@@ -526,25 +669,40 @@ describe("reading the stack", () => {
         expect([...kubeconfigs.keys()]).toEqual(["eks-west", "aks-east", "gke-central"]);
     });
 
+    it("reads the ingress addresses and the TLS host from the outputs", () => {
+        const mesh = devMesh(devClustersOutput(), "hello.example.com");
+        expect(mesh.clusters.map((c) => [c.name, c.ingressAddress])).toEqual([
+            ["eks-west", "52.20.181.72"],
+            ["aks-east", undefined],
+            ["gke-central", "34.118.42.190"],
+        ]);
+        expect(mesh.ingressHost).toBe("hello.example.com");
+        expect(devMesh().ingressHost).toBeUndefined();
+        // A stack deployed before the demo output existed: plain HTTP.
+        const older: Record<string, any> = devOutputs();
+        delete older.demo;
+        expect(parseStackOutputs("dev", older).mesh.ingressHost).toBeUndefined();
+    });
+
     it("explains outputs that are missing or malformed", () => {
         expect(() => parseStackOutputs("dev", {})).toThrow("stack dev has no outputs: deploy it first (pulumi up --stack dev)");
         const noKubeconfigs: Record<string, any> = devOutputs();
         delete noKubeconfigs.kubeconfigs;
-        expect(() => parseStackOutputs("dev", noKubeconfigs)).toThrow('stack dev has no output "kubeconfigs" (outputs: meshId, clusters, remoteSecrets)');
+        expect(() => parseStackOutputs("dev", noKubeconfigs)).toThrow('stack dev has no output "kubeconfigs" (outputs: meshId, demo, clusters, remoteSecrets)');
         const clusters = devClustersOutput();
         delete clusters["aks-east"].network;
         expect(() => parseStackOutputs("dev", devOutputs(clusters))).toThrow(/output clusters\.aks-east\.network:/);
     });
 
-    it("reads demo, locality failover and the ingress clusters from the config", () => {
+    it("reads demo and locality failover from the config", () => {
         const config = {
             "istio-multicloud:demo": { value: "true" },
             "istio-multicloud:trafficPolicy": { value: '{"localityFailover":true}' },
             "istio-multicloud:clusters": { value: JSON.stringify([{ name: "eks-west", ingress: true }, { name: "aks-east" }]) },
             "gcp:project": { value: "istio-multicloud-dev" },
         };
-        expect(readSettings(config)).toEqual({ demo: true, localityFailover: true, ingressClusters: ["eks-west"] });
-        expect(readSettings({})).toEqual({ demo: false, localityFailover: false, ingressClusters: [] });
+        expect(readSettings(config)).toEqual({ demo: true, localityFailover: true });
+        expect(readSettings({})).toEqual({ demo: false, localityFailover: false });
     });
 
     it("says that the Pulumi CLI is missing instead of showing a spawn error", () => {
@@ -566,13 +724,14 @@ describe("reading the stack", () => {
 });
 
 describe("command line", () => {
-    it("takes --stack, --requests and --cwd, with 20 requests and the current directory by default", () => {
-        expect(parseArgs(["--stack", "dev"], "/work/main")).toEqual({ help: false, stack: "dev", requests: 20, cwd: "/work/main" });
-        expect(parseArgs(["--stack=org/istio-multicloud/dev", "--requests", "50", "--cwd", "/src/mesh"], "/x")).toEqual({
+    it("takes --stack, --requests, --cwd and --insecure-ingress, with 20 requests, the current directory and verified certificates by default", () => {
+        expect(parseArgs(["--stack", "dev"], "/work/main")).toEqual({ help: false, stack: "dev", requests: 20, cwd: "/work/main", insecureIngress: false });
+        expect(parseArgs(["--stack=org/istio-multicloud/dev", "--requests", "50", "--insecure-ingress", "--cwd", "/src/mesh"], "/x")).toEqual({
             help: false,
             stack: "org/istio-multicloud/dev",
             requests: 50,
             cwd: "/src/mesh",
+            insecureIngress: true,
         });
         expect(parseArgs(["--stack", "dev", "--help"], "/x")).toEqual({ help: true });
     });
@@ -585,7 +744,9 @@ describe("command line", () => {
         [["--stack", "dev", "--requests", "2.5"], '--requests: "2.5" is not a whole number from 1 to 1000'],
         [["--stack", "dev", "--requests", "twenty"], '--requests: "twenty" is not a whole number from 1 to 1000'],
         [["--stack", "dev", "--stack", "prod"], "--stack is given twice"],
-        [["--stack", "dev", "--verbose"], "unknown option --verbose (options: --stack, --requests, --cwd, --help)"],
+        [["--stack", "dev", "--verbose"], "unknown option --verbose (options: --stack, --requests, --cwd, --insecure-ingress, --help)"],
+        [["--stack", "dev", "--insecure-ingress=true"], "--insecure-ingress takes no value"],
+        [["--insecure-ingress", "--stack", "dev", "--insecure-ingress"], "--insecure-ingress is given twice"],
         [["dev"], 'unexpected argument "dev": options take the form --stack <name>'],
     ])("rejects %j: %s", (argv, message) => {
         expect(() => parseArgs(argv as string[], "/x")).toThrow(new UsageError(message));

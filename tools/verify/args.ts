@@ -9,14 +9,14 @@ export class UsageError extends Error {
 }
 
 /** A valid command line. */
-export type VerifyArgs = { help: true } | { help: false; stack: string; requests: number; cwd: string };
+export type VerifyArgs = { help: true } | { help: false; stack: string; requests: number; cwd: string; insecureIngress: boolean };
 
 /** Requests per curl pod when --requests is not given. */
 export const defaultRequests = 20;
 /** More would only make the run slower: each request may take up to its timeout. */
 export const maxRequests = 1000;
 
-export const usage = `Usage: npm run verify -- --stack <name> [--requests N] [--cwd <project dir>]
+export const usage = `Usage: npm run verify -- --stack <name> [--requests N] [--cwd <project dir>] [--insecure-ingress]
 
 Checks a deployed mesh with the helloworld demo (config demo: true):
   - curl and helloworld pods exist, are ready and have an istio-proxy sidecar in every cluster
@@ -24,19 +24,31 @@ Checks a deployed mesh with the helloworld demo (config demo: true):
   - N requests from each cluster's curl pod to helloworld.sample:5000 all get replies, and
     at least one comes from another network (with trafficPolicy.localityFailover on, replies
     are meant to stay local: they are accepted, and the report says what was not observed)
+  - N requests from this machine to GET /hello on each ingress gateway (clusters with
+    ingress: true) all get helloworld replies; with ingressTls, over HTTPS on 443 with its
+    host as Host header and TLS server name, the certificate checked against Node's trusted
+    CAs (add a private CA with NODE_EXTRA_CA_CERTS=<ca.pem>); plain HTTP on 80 otherwise.
+    Skipped, and said so, when no cluster runs an ingress gateway
 
 Options:
-  --stack <name>     stack to verify (required), e.g. dev or org/istio-multicloud/dev
-  --requests N       requests per curl pod, 1 to ${maxRequests} (default ${defaultRequests})
-  --cwd <dir>        the Pulumi project directory (default: the current directory)
-  -h, --help         show this help
+  --stack <name>       stack to verify (required), e.g. dev or org/istio-multicloud/dev
+  --requests N         requests per curl pod and per ingress gateway, 1 to ${maxRequests} (default ${defaultRequests})
+  --cwd <dir>          the Pulumi project directory (default: the current directory)
+  --insecure-ingress   do not verify the ingress gateways' TLS certificate: for self-signed
+                       test certificates only (the host name is still sent as Host and SNI)
+  -h, --help           show this help
 
 Needs the Pulumi CLI logged in to the stack's backend, the stack's secrets provider (e.g.
-PULUMI_CONFIG_PASSPHRASE), and the credential plugins of the clusters' kubeconfigs on PATH
-(aws for EKS, gke-gcloud-auth-plugin for GKE).
+PULUMI_CONFIG_PASSPHRASE), the credential plugins of the clusters' kubeconfigs on PATH
+(aws for EKS, gke-gcloud-auth-plugin for GKE), and, for the ingress check, this machine
+allowed by ingressSourceRanges.
 Exit code: 0 when the mesh passes every check, 1 otherwise.`;
 
-const options = ["--stack", "--requests", "--cwd", "--help"];
+/** Options that take a value. */
+const valued = ["--stack", "--requests", "--cwd"];
+/** Options that are on when given and take no value. */
+const flags = ["--insecure-ingress", "--help"];
+const options = [...valued, ...flags];
 
 /** Parses argv (without node and the script); throws UsageError. */
 export function parseArgs(argv: string[], cwd: string): VerifyArgs {
@@ -51,6 +63,12 @@ export function parseArgs(argv: string[], cwd: string): VerifyArgs {
         const name = eq >= 0 ? arg.slice(0, eq) : arg;
         if (!options.includes(name)) {
             throw new UsageError(`unknown option ${name} (options: ${options.join(", ")})`);
+        }
+        if (flags.includes(name)) {
+            if (eq >= 0) throw new UsageError(`${name} takes no value`);
+            if (values.has(name)) throw new UsageError(`${name} is given twice`);
+            values.set(name, "");
+            continue;
         }
         let value: string | undefined;
         if (eq >= 0) value = arg.slice(eq + 1);
@@ -70,5 +88,5 @@ export function parseArgs(argv: string[], cwd: string): VerifyArgs {
             throw new UsageError(`--requests: ${JSON.stringify(rawRequests)} is not a whole number from 1 to ${maxRequests}`);
         }
     }
-    return { help: false, stack, requests, cwd: values.get("--cwd") ?? cwd };
+    return { help: false, stack, requests, cwd: values.get("--cwd") ?? cwd, insecureIngress: values.has("--insecure-ingress") };
 }

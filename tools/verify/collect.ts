@@ -1,19 +1,23 @@
 /**
- * Gathers what verify judges, through the KubeClient interface only: the demo pods and the
- * remote secrets of every cluster, then N requests from each cluster's curl pod. Failures are
- * recorded as observations, never thrown, so one broken cluster does not hide the others.
+ * Gathers what verify judges, through the KubeClient and HttpClient interfaces only: the demo
+ * pods and the remote secrets of every cluster, N requests from each cluster's curl pod, and N
+ * requests from this machine to each ingress gateway. Failures are recorded as observations,
+ * never thrown, so one broken cluster does not hide the others.
  */
+import type { HttpClient, HttpGet, HttpReply } from "./http";
 import type { KubeClient, PodInfo } from "./kube";
-import { parseCurlOutput } from "./replies";
+import { parseCurlOutput, parseReplyLine } from "./replies";
 import type { ClusterInfo, MeshModel } from "./stackData";
-import { ClusterObservation, demo, plural, remoteSecretsAt, Result, sidecarName } from "./verdict";
+import { ClusterObservation, demo, IngressRun, plural, remoteSecretsAt, Result, sidecarName } from "./verdict";
 
 /** How to gather. */
 export interface CollectOptions {
-    /** Requests per curl pod. */
+    /** Requests per curl pod, and per ingress gateway. */
     requests: number;
-    /** curl's --max-time per request, in seconds. */
+    /** curl's --max-time per request, in seconds; also the limit of each ingress request. */
     requestTimeoutSeconds: number;
+    /** Accept any certificate from the ingress gateways (--insecure-ingress). */
+    insecureIngress: boolean;
     /** Receives one line per step and cluster (verify prints them to stderr). */
     progress: (line: string) => void;
 }
@@ -38,9 +42,26 @@ export function execTimeoutMs(requests: number, requestTimeoutSeconds: number): 
     return (requests * (requestTimeoutSeconds + 1) + 30) * 1000;
 }
 
-/** Observes every cluster in parallel; `clients` holds one client per cluster name. */
-export async function observeMesh(mesh: MeshModel, clients: ReadonlyMap<string, KubeClient>, options: CollectOptions): Promise<ClusterObservation[]> {
-    return Promise.all(mesh.clusters.map((c) => observeCluster(c, clients.get(c.name)!, options)));
+/**
+ * Observes every cluster in parallel, and its ingress gateway alongside; `clients` holds one
+ * client per cluster name, `http` calls the ingress gateways from this machine.
+ */
+export async function observeMesh(
+    mesh: MeshModel,
+    clients: ReadonlyMap<string, KubeClient>,
+    http: HttpClient,
+    options: CollectOptions,
+): Promise<ClusterObservation[]> {
+    if (!mesh.clusters.some((c) => c.ingressAddress)) options.progress("ingress: no cluster runs an ingress gateway, ingress check skipped");
+    return Promise.all(
+        mesh.clusters.map(async (c) => {
+            const [observation, ingress] = await Promise.all([
+                observeCluster(c, clients.get(c.name)!, options),
+                c.ingressAddress ? observeIngress(c.name, ingressRequest(c.ingressAddress, mesh.ingressHost, options), http, options) : undefined,
+            ]);
+            return ingress ? { ...observation, ingress } : observation;
+        }),
+    );
 }
 
 /** Observes one cluster: pods, remote secrets (primaries), then the curl run. */
@@ -75,6 +96,37 @@ export async function observeCluster(cluster: ClusterInfo, client: KubeClient, o
         options.progress(`${name}: curl failed: ${result.error}`);
     }
     return observation;
+}
+
+/**
+ * GET /hello on an ingress gateway. With a TLS host (stack output demo.ingressHost) the Gateway
+ * serves HTTPS on 443 for that name only, and redirects HTTP: the name goes in the Host header
+ * and as TLS server name, and the certificate must be valid for it. Without one, plain HTTP on 80.
+ */
+export function ingressRequest(address: string, host: string | undefined, options: Pick<CollectOptions, "requestTimeoutSeconds" | "insecureIngress">): HttpGet {
+    const request = { address, path: demo.ingressPath, timeoutMs: options.requestTimeoutSeconds * 1000 };
+    if (host === undefined) return { ...request, port: 80 };
+    return { ...request, port: 443, host, tls: { serverName: host, verifyCertificate: !options.insecureIngress } };
+}
+
+/** The request for people: `http://52.20.181.72/hello`, `https://hello.example.com/hello at 52.20.181.72`. */
+export function describeRequest(request: HttpGet): string {
+    const scheme = request.tls ? "https" : "http";
+    const defaultPort = request.tls ? 443 : 80;
+    const authority = `${request.host ?? request.address}${request.port === defaultPort ? "" : `:${request.port}`}`;
+    const url = `${scheme}://${authority}${request.path}`;
+    return request.host ? `${url} at ${request.address}` : url;
+}
+
+/** N requests, one after the other, from this machine to one ingress gateway. */
+export async function observeIngress(cluster: string, request: HttpGet, http: HttpClient, options: CollectOptions): Promise<IngressRun> {
+    const target = describeRequest(request);
+    options.progress(`${cluster}: sending ${plural(options.requests, "request")} from this machine to ingress ${target}`);
+    const results: Result<HttpReply>[] = [];
+    for (let i = 0; i < options.requests; i++) results.push(await attempt(() => http.get(request)));
+    const replies = results.filter((r) => r.ok && r.value.status >= 200 && r.value.status <= 299 && parseReplyLine(r.value.body)).length;
+    options.progress(`${cluster}: ingress: ${plural(replies, "reply")}, ${results.length - replies} failed`);
+    return { address: request.address, target, results };
 }
 
 /** The container to exec in: the app's own, not the sidecar (it has no curl). */

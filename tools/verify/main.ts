@@ -6,8 +6,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs, usage, UsageError } from "./args";
 import { defaultRequestTimeoutSeconds, observeMesh } from "./collect";
+import { NodeHttpClient } from "./httpClient";
 import type { KubeClient } from "./kube";
-import { notCheckedFor, renderReport } from "./report";
+import { renderReport } from "./report";
 import { readStack } from "./stack";
 import { parseStackOutputs, readSettings, VerifyError } from "./stackData";
 import { judge } from "./verdict";
@@ -53,13 +54,14 @@ async function main(argv: string[]): Promise<number> {
             throw new VerifyError(`${cluster.name}: its kubeconfig (stack output kubeconfigs) cannot be loaded: ${(err as Error).message}`);
         }
     }
-    const observations = await observeMesh(mesh, clients, {
+    const observations = await observeMesh(mesh, clients, new NodeHttpClient(), {
         requests: args.requests,
         requestTimeoutSeconds: defaultRequestTimeoutSeconds,
+        insecureIngress: args.insecureIngress,
         progress,
     });
     const verdict = judge(mesh, observations, { requests: args.requests, localityFailover: settings.localityFailover });
-    process.stdout.write(renderReport(verdict, { stack: args.stack, notChecked: notCheckedFor(settings) }));
+    process.stdout.write(renderReport(verdict, { stack: args.stack, ingress: { host: mesh.ingressHost, insecure: args.insecureIngress } }));
     return verdict.exitCode;
 }
 

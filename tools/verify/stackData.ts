@@ -25,11 +25,15 @@ export interface ClusterInfo {
     network: string;
     /** Clusters whose remote secret this cluster holds, per the outputs (primaries only). */
     remoteSecrets: string[];
+    /** Address of the cluster's ingress gateway; absent when it runs none. */
+    ingressAddress?: string;
 }
 
 /** The mesh as published by the stack. */
 export interface MeshModel {
     clusters: ClusterInfo[];
+    /** Output `demo.ingressHost`: the host the ingress Gateway serves HTTPS for (config ingressTls). */
+    ingressHost?: string;
 }
 
 /** What the stack outputs give verify. */
@@ -53,7 +57,11 @@ const clusterSchema = z.object({
     primary: z.string().optional(),
     network: z.string(),
     remoteSecrets: z.array(z.string()).optional(),
+    ingressAddress: z.string().optional(),
 });
+
+// Output `demo`; absent from stacks deployed before it was published (no TLS then).
+const demoSchema = z.object({ ingressHost: z.string().optional() });
 
 /** Turns `stack.outputs()` into the mesh model and kubeconfigs; throws VerifyError. */
 export function parseStackOutputs(stackName: string, outputs: Record<string, OutputValue>): StackData {
@@ -81,6 +89,11 @@ export function parseStackOutputs(stackName: string, outputs: Record<string, Out
     if (!kubeconfigs.success) {
         throw new VerifyError(`stack ${stackName}: output kubeconfigs is not a map of cluster name to kubeconfig`);
     }
+    const demo = outputs.demo === undefined ? undefined : demoSchema.safeParse(outputs.demo.value);
+    if (demo && !demo.success) {
+        const issue = demo.error.issues[0];
+        throw new VerifyError(`stack ${stackName}: output demo.${issue.path.join(".")}: ${issue.message}`);
+    }
     const mesh: MeshModel = {
         clusters: Object.entries(clusters.data).map(([key, c]) => ({
             name: c.name ?? key,
@@ -89,7 +102,9 @@ export function parseStackOutputs(stackName: string, outputs: Record<string, Out
             primary: c.primary,
             network: c.network,
             remoteSecrets: c.remoteSecrets ?? [],
+            ingressAddress: c.ingressAddress,
         })),
+        ingressHost: demo?.data.ingressHost,
     };
     const missing = mesh.clusters.filter((c) => kubeconfigs.data[c.name] === undefined).map((c) => c.name);
     if (missing.length > 0) {
@@ -107,8 +122,6 @@ export interface VerifySettings {
     demo: boolean;
     /** Config `trafficPolicy.localityFailover`: replies are meant to stay in the caller's region. */
     localityFailover: boolean;
-    /** Clusters with config `ingress: true`, whose north-south gateway verify does not check. */
-    ingressClusters: string[];
 }
 
 /** A config value as the Automation API returns it (structured values are JSON text). */
@@ -136,13 +149,8 @@ export function readSettings(config: Record<string, ConfigValue>): VerifySetting
         }
     };
     const trafficPolicy = raw("trafficPolicy") as { localityFailover?: unknown } | undefined;
-    const clusters = raw("clusters");
-    const ingressClusters = Array.isArray(clusters)
-        ? clusters.filter((c) => c?.ingress === true && typeof c?.name === "string").map((c) => c.name as string)
-        : [];
     return {
         demo: raw("demo") === true,
         localityFailover: trafficPolicy?.localityFailover === true,
-        ingressClusters,
     };
 }

@@ -2,8 +2,9 @@
  * The judgement: from what was observed in every cluster, the reply tables, the problems (each
  * naming its cluster) and the exit code. Pure: the observations are gathered by `collect.ts`.
  */
+import type { HttpReply } from "./http";
 import type { ExecResult, PodInfo, SecretInfo } from "./kube";
-import { locateInstances, Location, parseCurlOutput } from "./replies";
+import { locateInstances, Location, parseCurlOutput, parseReplyLine, Reply } from "./replies";
 import type { ClusterInfo, MeshModel } from "./stackData";
 
 /** The demo workloads verify relies on (deployed by the program when config `demo` is on). */
@@ -13,6 +14,8 @@ export const demo = {
     helloworldApp: "helloworld",
     /** Service `helloworld` on port 5000 exists in every cluster. */
     url: "http://helloworld.sample:5000/hello",
+    /** The route on every ingress gateway to helloworld (components/apps/helloworldRouting.ts). */
+    ingressPath: "/hello",
 } as const;
 
 /** Where Istio looks for remote secrets, and the label that makes istiod read them. */
@@ -31,6 +34,16 @@ export interface TrafficRun {
     result: Result<ExecResult>;
 }
 
+/** N requests from this machine to a cluster's ingress gateway. */
+export interface IngressRun {
+    /** The gateway's address (stack output clusters.<name>.ingressAddress). */
+    address: string;
+    /** What was requested, for people: `http://52.20.181.72/hello`. */
+    target: string;
+    /** One per request, in order. */
+    results: Result<HttpReply>[];
+}
+
 /** Everything verify saw in one cluster. */
 export interface ClusterObservation {
     cluster: string;
@@ -40,6 +53,8 @@ export interface ClusterObservation {
     remoteSecrets?: Result<SecretInfo[]>;
     /** The curl run; absent when the cluster had no ready curl pod to send from. */
     traffic?: TrafficRun;
+    /** The requests to its ingress gateway; absent when it runs none. */
+    ingress?: IngressRun;
 }
 
 /** How to judge. */
@@ -51,7 +66,7 @@ export interface VerdictOptions {
 }
 
 /** Which check found a problem. */
-export type CheckName = "pods" | "remote secrets" | "curl" | "reachability";
+export type CheckName = "pods" | "remote secrets" | "curl" | "reachability" | "ingress";
 
 /** Something wrong with the mesh, for people: `message` starts with the cluster's name. */
 export interface Problem {
@@ -85,6 +100,20 @@ export interface TrafficTable {
     otherNetworkReplies: number;
 }
 
+/** What the requests through one cluster's ingress gateway got back. */
+export interface IngressTable {
+    /** The cluster running the gateway. */
+    cluster: string;
+    network: string;
+    address: string;
+    target: string;
+    requests: number;
+    /** Replies by version and answering cluster; `otherNetwork` is relative to the gateway's network. */
+    rows: TrafficRow[];
+    /** Requests that got no helloworld reply. */
+    failed: number;
+}
+
 /** Per cluster, what was found ready and held. */
 export interface ClusterSummary {
     name: string;
@@ -104,6 +133,8 @@ export interface Verdict {
     localityFailover: boolean;
     clusters: ClusterSummary[];
     tables: TrafficTable[];
+    /** One per cluster running an ingress gateway; empty when none does (the check is skipped). */
+    ingress: IngressTable[];
     problems: Problem[];
     /** Facts worth knowing that are not problems, e.g. what could not be observed. */
     notes: string[];
@@ -157,13 +188,22 @@ export function judge(mesh: MeshModel, observations: ClusterObservation[], optio
     }
 
     const tables: TrafficTable[] = [];
+    const ingress: IngressTable[] = [];
     for (const cluster of mesh.clusters) {
         const run = observed.get(cluster.name)?.traffic;
-        if (!run) continue;
-        const judged = judgeTraffic(cluster, run, locate, networkOf, options, networks.size > 1);
-        problems.push(...judged.problems);
-        notes.push(...judged.notes);
-        if (judged.table) tables.push(judged.table);
+        if (run) {
+            const judged = judgeTraffic(cluster, run, locate, networkOf, options, networks.size > 1);
+            problems.push(...judged.problems);
+            notes.push(...judged.notes);
+            if (judged.table) tables.push(judged.table);
+        }
+        const ingressRun = observed.get(cluster.name)?.ingress;
+        if (ingressRun) {
+            const judged = judgeIngress(cluster, ingressRun, locate, networkOf, options);
+            problems.push(...judged.problems);
+            notes.push(...judged.notes);
+            ingress.push(judged.table);
+        }
     }
 
     // One cluster's problems together, clusters in the stack's order (sort is stable).
@@ -174,6 +214,7 @@ export function judge(mesh: MeshModel, observations: ClusterObservation[], optio
         localityFailover: options.localityFailover,
         clusters: summaries,
         tables,
+        ingress,
         problems,
         notes,
         exitCode: problems.length === 0 ? 0 : 1,
@@ -285,41 +326,16 @@ function judgeTraffic(
         problems.push(curlProblem(`only ${answered} of ${plural(options.requests, "request")} printed anything`));
     }
 
-    const rows = new Map<string, TrafficRow>();
-    const unknown: string[] = [];
-    for (const reply of output.replies) {
-        const where = locate(reply.instance);
-        let row: Omit<TrafficRow, "replies">;
-        if (where.kind === "cluster") {
-            const network = networkOf.get(where.cluster);
-            row = { version: reply.version, cluster: where.cluster, network, otherNetwork: network !== cluster.network };
-        } else if (where.kind === "ambiguous") {
-            const nets = new Set(where.clusters.map((c) => networkOf.get(c)));
-            const other = nets.has(cluster.network) ? (nets.size === 1 ? false : undefined) : true;
-            row = { version: reply.version, cluster: where.clusters.join("|"), otherNetwork: other };
-        } else {
-            unknown.push(reply.instance);
-            row = { version: reply.version, cluster: "?" };
-        }
-        const key = `${row.version}@${row.cluster}`;
-        const existing = rows.get(key);
-        if (existing) existing.replies++;
-        else rows.set(key, { ...row, replies: 1 });
-    }
-    if (unknown.length > 0) {
-        notes.push(
-            `${name}: ${plural(unknown.length, "reply")} came from pods listed in no cluster (${[...new Set(unknown)].join(", ")}): ` +
-                `replaced while verify ran, or running outside this stack; they count as neither local nor cross-network`,
-        );
-    }
+    const { rows, unknown } = replyRows(output.replies, cluster.network, locate, networkOf);
+    if (unknown.length > 0) notes.push(unknownNote(name, unknown));
     const table: TrafficTable = {
         source: name,
         network: cluster.network,
         pod: run.pod,
         requests: options.requests,
-        rows: sortRows([...rows.values()], [...networkOf.keys()]),
+        rows,
         failed: output.failures.length + output.unexpected.length + silent,
-        otherNetworkReplies: [...rows.values()].filter((r) => r.otherNetwork === true).reduce((n, r) => n + r.replies, 0),
+        otherNetworkReplies: rows.filter((r) => r.otherNetwork === true).reduce((n, r) => n + r.replies, 0),
     };
 
     // With no reply at all, the failures above already say what is wrong.
@@ -347,6 +363,95 @@ function judgeTraffic(
         }
     }
     return { problems, notes, table };
+}
+
+/**
+ * The ingress gateway: N requests from this machine through it must all get a helloworld reply.
+ * Any version from any cluster will do: the route spans the whole mesh.
+ */
+function judgeIngress(
+    cluster: ClusterInfo,
+    run: IngressRun,
+    locate: (instance: string) => Location,
+    networkOf: ReadonlyMap<string, string>,
+    options: VerdictOptions,
+): { problems: Problem[]; notes: string[]; table: IngressTable } {
+    const name = cluster.name;
+    const replies: Reply[] = [];
+    const failures: string[] = [];
+    for (const result of run.results) {
+        const outcome = ingressOutcome(result);
+        if (typeof outcome === "string") failures.push(outcome);
+        else replies.push(outcome);
+    }
+    const { rows, unknown } = replyRows(replies, cluster.network, locate, networkOf);
+    const problems: Problem[] = [];
+    // Every request got a reply or a failure: with N >= 1, no reply at all is a failure too.
+    if (failures.length > 0) {
+        // The cause is named once when every failure had the same one, counted otherwise.
+        const causes = new Set(failures).size === 1 ? failures[0] : tally(failures);
+        problems.push({
+            cluster: name,
+            check: "ingress",
+            message: `${name}: ingress ${run.address} answered ${replies.length} of ${plural(options.requests, "request")} (${causes})`,
+        });
+    }
+    return {
+        problems,
+        notes: unknown.length > 0 ? [unknownNote(`${name} ingress`, unknown)] : [],
+        table: { cluster: name, network: cluster.network, address: run.address, target: run.target, requests: options.requests, rows, failed: failures.length },
+    };
+}
+
+/** A helloworld reply, or why the request did not get one (a line for people). */
+function ingressOutcome(result: Result<HttpReply>): Reply | string {
+    if (!result.ok) return result.error;
+    const { status, body } = result.value;
+    const firstLine = body.trim().split("\n")[0].trim();
+    const excerpt = firstLine.length > 80 ? `${firstLine.slice(0, 80)}...` : firstLine;
+    if (status < 200 || status > 299) return `HTTP ${status}${excerpt ? `: ${excerpt}` : ""}`;
+    return parseReplyLine(body) ?? (excerpt ? `HTTP ${status} but not a helloworld reply: ${JSON.stringify(excerpt)}` : `HTTP ${status} with an empty body`);
+}
+
+/**
+ * Replies counted by version and answering cluster, seen from a cluster on `fromNetwork`, in
+ * table order; `unknown` lists the instances no listed pod carries.
+ */
+function replyRows(
+    replies: Reply[],
+    fromNetwork: string,
+    locate: (instance: string) => Location,
+    networkOf: ReadonlyMap<string, string>,
+): { rows: TrafficRow[]; unknown: string[] } {
+    const rows = new Map<string, TrafficRow>();
+    const unknown: string[] = [];
+    for (const reply of replies) {
+        const where = locate(reply.instance);
+        let row: Omit<TrafficRow, "replies">;
+        if (where.kind === "cluster") {
+            const network = networkOf.get(where.cluster);
+            row = { version: reply.version, cluster: where.cluster, network, otherNetwork: network !== fromNetwork };
+        } else if (where.kind === "ambiguous") {
+            const nets = new Set(where.clusters.map((c) => networkOf.get(c)));
+            const other = nets.has(fromNetwork) ? (nets.size === 1 ? false : undefined) : true;
+            row = { version: reply.version, cluster: where.clusters.join("|"), otherNetwork: other };
+        } else {
+            unknown.push(reply.instance);
+            row = { version: reply.version, cluster: "?" };
+        }
+        const key = `${row.version}@${row.cluster}`;
+        const existing = rows.get(key);
+        if (existing) existing.replies++;
+        else rows.set(key, { ...row, replies: 1 });
+    }
+    return { rows: sortRows([...rows.values()], [...networkOf.keys()]), unknown };
+}
+
+function unknownNote(source: string, unknown: string[]): string {
+    return (
+        `${source}: ${plural(unknown.length, "reply")} came from pods listed in no cluster (${[...new Set(unknown)].join(", ")}): ` +
+        `replaced while verify ran, or running outside this stack; they count as neither local nor cross-network`
+    );
 }
 
 /** Rows in the stack's cluster order, then by version; unknown and ambiguous clusters last. */
