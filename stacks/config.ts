@@ -30,6 +30,7 @@ const dnsLabel = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const octet = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
 const ipv4 = new RegExp(`^${octet}(\\.${octet}){3}$`);
 const ipv4Cidr = new RegExp(`^${octet}(\\.${octet}){3}/(3[0-2]|[12]?\\d)$`);
+const stackName = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const dnsName = /^(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /** Mesh-wide mTLS: STRICT refuses plaintext; PERMISSIVE accepts it, for migrations only. */
@@ -76,6 +77,18 @@ const configSchema = z.strictObject({
         .strictObject({ host: z.string().regex(dnsName), credentialName: z.string().regex(dnsLabel) })
         .optional(),
     clusters: z.array(clusterSchema).min(1),
+    peers: z
+        .array(
+            z.strictObject({
+                name: z.string().regex(dnsLabel),
+                stack: z.string().regex(stackName),
+                role: z.enum(["primary", "remote"]),
+                network: z.string().min(1),
+                primary: z.string().optional(),
+            }),
+        )
+        .optional(),
+    rootCaFrom: z.string().regex(stackName).optional(),
     kubeconfigs: z.record(z.string(), z.string().min(1)).optional(),
     adminPrincipals: z
         .strictObject({
@@ -98,6 +111,9 @@ const expectations: Record<string, string> = {
     "clusters.nodeImage": "a kind node image such as kindest/node:v1.34.0",
     "clusters.ingressSourceRanges": "IPv4 CIDRs such as 203.0.113.0/24",
     "ingressTls.host": "a DNS name such as hello.example.com",
+    "peers.name": "a DNS-1123 label",
+    "peers.stack": "a fully qualified stack name such as acme/istio-multicloud/aks-team",
+    rootCaFrom: "a fully qualified stack name such as acme/istio-multicloud/eks-team",
     "ingressTls.credentialName": "the name of a TLS Secret in istio-ingress, such as hello-tls",
 };
 
@@ -137,6 +153,16 @@ export interface ClusterConfig {
     nodeImage?: string;
 }
 
+/** A cluster of the mesh that another stack owns: known here so the topology is whole. */
+export interface PeerConfig {
+    name: string;
+    /** Fully qualified name of the stack that owns it. */
+    stack: string;
+    role: MeshRole;
+    network: string;
+    primary?: string;
+}
+
 /** The whole validated stack config. */
 export interface MeshConfig {
     meshId: string;
@@ -151,6 +177,10 @@ export interface MeshConfig {
     /** HTTPS on the ingress gateways: host name and the certificate Secret the user brings. */
     ingressTls?: { host: string; credentialName: string };
     clusters: ClusterConfig[];
+    /** Clusters of the mesh owned by other stacks; nothing is installed in them. */
+    peers: PeerConfig[];
+    /** Stack that owns the mesh root and issues this stack's intermediates; unset: this stack owns the root. */
+    rootCaFrom?: string;
     adminPrincipals: { aws: string[]; azure: string[]; gcp: string[] };
 }
 
@@ -189,6 +219,7 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
                 adminPrincipals: configSchema.shape.adminPrincipals.unwrap().shape,
                 trafficPolicy: configSchema.shape.trafficPolicy.unwrap().shape,
                 ingressTls: configSchema.shape.ingressTls.unwrap().shape,
+                peers: configSchema.shape.peers.unwrap().element.shape,
             };
             const shape = shapes[generic];
             const valid = shape ? Object.keys(shape).join(", ") : "see README";
@@ -310,7 +341,11 @@ export function parseMeshConfig(
 
     const names = input.clusters.map((c) => c.name);
     // The clusters a remote may name as its primary, for messages.
-    const primaries = `primaries: ${input.clusters.filter((c) => (c.role ?? "primary") === "primary").map((c) => c.name).join(", ") || "none"}`;
+    const peers = input.peers ?? [];
+    const primaries = `primaries: ${[
+        ...input.clusters.filter((c) => (c.role ?? "primary") === "primary").map((c) => c.name),
+        ...peers.filter((p) => p.role === "primary").map((p) => p.name),
+    ].join(", ") || "none"}`;
     const clusters: ClusterConfig[] = input.clusters.map((c, i) => {
         const at = `clusters[${i}]`;
         if (!dnsLabel.test(c.name)) {
@@ -443,19 +478,42 @@ export function parseMeshConfig(
     // Roles: every remote names a primary of this stack; at least one primary.
     // The first cluster of a name (a later one of the same name is already a problem).
     const byName = new Map(clusters.map((c) => [c.name, c] as const).reverse());
+    // Peers take part in the topology: a local remote may be controlled by a peer primary.
+    const topology = new Map<string, { role: MeshRole }>([...peers.map((p) => [p.name, p] as const), ...byName]);
     clusters.forEach((c, i) => {
         if (c.role !== "remote" || c.primary === undefined) return;
-        const primary = byName.get(c.primary);
+        const primary = topology.get(c.primary);
         if (c.primary === c.name) {
             problems.push(`clusters[${i}].primary: ${show(c.primary)} is the cluster itself; a cluster cannot be its own primary (${primaries})`);
         } else if (!primary) {
-            problems.push(`clusters[${i}].primary: ${show(c.primary)} is not a cluster in this stack (${primaries})`);
+            problems.push(`clusters[${i}].primary: ${show(c.primary)} is not a cluster in this stack or its peers (${primaries})`);
         } else if (primary.role !== "primary") {
             problems.push(`clusters[${i}].primary: ${show(c.primary)} is itself a remote; a remote's primary must have role primary (${primaries})`);
         }
     });
-    if (!clusters.some((c) => c.role === "primary")) {
+    if (!clusters.some((c) => c.role === "primary") && !peers.some((p) => p.role === "primary")) {
         problems.push(`clusters: no cluster has role primary; a mesh needs at least one primary to run istiod`);
+    }
+    peers.forEach((p, i) => {
+        const at = `peers[${i}]`;
+        if (byName.has(p.name) || peers.findIndex((q) => q.name === p.name) !== i) {
+            problems.push(`${at}.name: ${show(p.name)} is already a cluster of this stack or an earlier peer; names are unique across the mesh`);
+        }
+        if (p.role === "remote") {
+            const primary = topology.get(p.primary ?? "");
+            if (p.primary === undefined) {
+                problems.push(`${at}.primary: a remote peer needs the name of its primary (${primaries})`);
+            } else if (!primary || primary.role !== "primary") {
+                problems.push(`${at}.primary: ${show(p.primary)} is not a primary of this stack or its peers (${primaries})`);
+            }
+        } else if (p.primary !== undefined) {
+            problems.push(`${at}.primary: only a remote names a primary; set role: remote or remove primary`);
+        }
+    });
+    if (input.rootCaFrom !== undefined && !peers.some((p) => p.stack === input.rootCaFrom && p.role === "primary")) {
+        problems.push(
+            `rootCaFrom: ${show(input.rootCaFrom)} is not the stack of a primary peer (stacks of primary peers: ${[...new Set(peers.filter((p) => p.role === "primary").map((p) => p.stack))].join(", ") || "none"})`,
+        );
     }
     for (const name of Object.keys(kubeconfigs)) {
         const c = byName.get(name);
@@ -532,6 +590,8 @@ export function parseMeshConfig(
             },
             ingressTls: input.ingressTls,
             clusters,
+            peers: peers.map((p) => ({ name: p.name, stack: p.stack, role: p.role, network: p.network, primary: p.primary })),
+            rootCaFrom: input.rootCaFrom,
             adminPrincipals: {
                 aws: input.adminPrincipals?.aws ?? [],
                 azure: input.adminPrincipals?.azure ?? [],

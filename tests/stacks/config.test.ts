@@ -59,7 +59,7 @@ const clusterKeys =
     "name, cloud, region, network, role, primary, kubernetesVersion, nodeCount, nodeSize, zones, project, singleNatGateway, deletionProtection, eastWestAddress, " +
     "eastWestSourceRanges, ingress, ingressAddress, ingressSourceRanges, helloworldVersion, nodeImage";
 const topKeys =
-    "meshId, istioVersion, chartRepository, protectRootCa, demo, mtlsMode, trafficPolicy, ingressTls, clusters, kubeconfigs, adminPrincipals";
+    "meshId, istioVersion, chartRepository, protectRootCa, demo, mtlsMode, trafficPolicy, ingressTls, clusters, peers, rootCaFrom, kubeconfigs, adminPrincipals";
 const dnsRule = "is not a DNS-1123 label (lowercase letters, digits and '-', starting with a letter, at most 63 characters)";
 
 describe("the base config", () => {
@@ -142,7 +142,7 @@ describe("roles", () => {
 
     it("rejects a primary that is not a cluster of the stack", () => {
         expect(problemsOf(withCluster(1, { primary: "zeta" }))).toEqual([
-            `clusters[1].primary: "zeta" is not a cluster in this stack (primaries: alpha, gamma)`,
+            `clusters[1].primary: "zeta" is not a cluster in this stack or its peers (primaries: alpha, gamma)`,
         ]);
     });
 
@@ -508,7 +508,7 @@ describe("all problems of a config", () => {
         expect(problemsOf(raw)).toEqual([
             `clusters[0].region: is required for cloud "aws" (an AWS region such as us-west-2)`,
             `clusters[2].project: is required for cloud "gcp" when gcp:project is not set`,
-            `clusters[1].primary: "zeta" is not a cluster in this stack (primaries: alpha, gamma)`,
+            `clusters[1].primary: "zeta" is not a cluster in this stack or its peers (primaries: alpha, gamma)`,
         ]);
     });
 
@@ -517,7 +517,7 @@ describe("all problems of a config", () => {
         expect(problemsOf(raw)).toEqual([
             `clusters[0].nodeCount: "two" is not a number`,
             `clusters[2].project: is required for cloud "gcp" when gcp:project is not set`,
-            `clusters[1].primary: "zeta" is not a cluster in this stack (primaries: alpha, gamma)`,
+            `clusters[1].primary: "zeta" is not a cluster in this stack or its peers (primaries: alpha, gamma)`,
         ]);
     });
 
@@ -538,7 +538,7 @@ describe("all problems of a config", () => {
         const raw = withCluster(1, { primary: "zeta" }, { ...base(), adminPrincipals: { aws: ["alice"] } });
         expect(problemsOf(raw)).toEqual([
             `adminPrincipals.aws[0]: "alice" is not valid (expected IAM ARNs such as arn:aws:iam::123456789012:role/ci)`,
-            `clusters[1].primary: "zeta" is not a cluster in this stack (primaries: alpha, gamma)`,
+            `clusters[1].primary: "zeta" is not a cluster in this stack or its peers (primaries: alpha, gamma)`,
         ]);
     });
 
@@ -565,7 +565,7 @@ describe("all problems of a config", () => {
             "Stack config is not valid (3 problems):\n" +
                 `  - clusters[0].region: is required for cloud "aws" (an AWS region such as us-west-2)\n` +
                 `  - clusters[2].project: is required for cloud "gcp" when gcp:project is not set\n` +
-                `  - clusters[1].primary: "zeta" is not a cluster in this stack (primaries: alpha, gamma)`,
+                `  - clusters[1].primary: "zeta" is not a cluster in this stack or its peers (primaries: alpha, gamma)`,
         );
     });
 });
@@ -702,7 +702,7 @@ describe("loadMeshConfig", () => {
         expect(err.name).toBe("ConfigError");
         expect(err.problems).toEqual([
             `protectRootCa: "maybe" is not a boolean`,
-            `clusters[1].primary: "zeta" is not a cluster in this stack (primaries: alpha, gamma)`,
+            `clusters[1].primary: "zeta" is not a cluster in this stack or its peers (primaries: alpha, gamma)`,
         ]);
         expect(err.message).toContain(`  - protectRootCa: "maybe" is not a boolean`);
     });

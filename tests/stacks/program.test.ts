@@ -21,7 +21,7 @@ describe("the program as `pulumi up` runs it", () => {
         expect(error).toBeInstanceOf(ConfigError);
         expect(error.problems).toEqual([
             `clusters[0].nodeSize: "t3.medium" (2 vCPU, 4 GiB) is too small for a primary: istiod alone requests 500m CPU and 2Gi (use at least 2 vCPU and 8 GiB, e.g. m5.large)`,
-            `clusters[1].primary: "gamma" is not a cluster in this stack (primaries: alpha)`,
+            `clusters[1].primary: "gamma" is not a cluster in this stack or its peers (primaries: alpha)`,
         ]);
         expect(rec.all).toEqual([]);
     });

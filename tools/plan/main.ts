@@ -81,6 +81,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
         stackFile: stackConfig.stackFile,
         substitutions: stackConfig.substitutions,
         warnings: evaluation.warnings,
+        waitingFor: evaluation.outputs?.waitingFor ?? [],
         clusters,
         registrations: evaluation.rec.all.length,
         time,

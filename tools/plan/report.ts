@@ -97,6 +97,8 @@ export function renderPlan(args: {
     stackFile: string;
     substitutions: string[];
     warnings: string[];
+    /** What the program waits for from other stacks (peers are never read offline). */
+    waitingFor: string[];
     clusters: PlannedCluster[];
     registrations: number;
     time: TimeToMesh;
@@ -119,6 +121,11 @@ export function renderPlan(args: {
         for (const w of args.warnings) out.push(`  - ${w}`);
     } else {
         out.push("Warnings the program logged: none");
+    }
+    if (args.waitingFor.length > 0) {
+        out.push("");
+        out.push("Peer stacks are not read offline; as if none had published yet, the program would be waiting for:");
+        for (const w of args.waitingFor) out.push(`  - ${w}`);
     }
     for (const c of args.clusters) {
         const cfg = c.config;

@@ -4,7 +4,7 @@
  * recorder of every registration with its dependencies, provider and parent.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { cloudMocks } from "./outputs";
+import { cloudMocks, PublishedStack, publishedStacks } from "./outputs";
 
 /** One resource registration as the engine received it. */
 export interface Registration {
@@ -87,6 +87,8 @@ export interface MockEngineOptions {
     secretKeys?: string[];
     /** Provider answers; default the synthetic cloud (`cloudMocks`). */
     mocks?: pulumi.runtime.Mocks;
+    /** Outputs of the other stacks the program reads, by fully qualified name; none by default. */
+    publishedStacks?: Record<string, PublishedStack>;
 }
 
 /**
@@ -103,6 +105,8 @@ export function startMockEngine(config: Record<string, unknown>, options: MockEn
         flat,
         (options.secretKeys ?? []).map((k) => (k.includes(":") ? k : `istio-multicloud:${k}`)),
     );
+    publishedStacks.clear();
+    for (const [name, stack] of Object.entries(options.publishedStacks ?? {})) publishedStacks.set(name, stack);
     pulumi.runtime.setMocks(options.mocks ?? cloudMocks, "istio-multicloud", options.stack ?? "dev", false);
     const registrations: Registration[] = [];
     const monitor: any = pulumi.runtime.getMonitor();

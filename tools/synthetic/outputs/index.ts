@@ -11,10 +11,13 @@ import { commandResources } from "./command";
 import { gcpCalls, gcpResources } from "./gcp";
 import { kubernetesResources } from "./kubernetes";
 import { randomResources } from "./random";
+import { stackReferenceResources } from "./stacks";
 import { tlsResources } from "./tls";
 import type { CallResult, ResourceOutputs } from "./types";
 
 export { secretValue } from "./types";
+export { publishedStacks } from "./stacks";
+export type { PublishedStack } from "./stacks";
 export type { CallResult, ResourceOutputs } from "./types";
 
 const resourceOutputs: Record<string, ResourceOutputs> = {
@@ -24,6 +27,7 @@ const resourceOutputs: Record<string, ResourceOutputs> = {
     ...gcpResources,
     ...kubernetesResources,
     ...randomResources,
+    ...stackReferenceResources,
     ...tlsResources,
 };
 const callResults: Record<string, CallResult> = { ...awsCalls, ...azureCalls, ...gcpCalls };
