@@ -15,32 +15,40 @@ const mustOutlive: Record<string, string[]> = {
     gcp: ["gcp:container/cluster:Cluster", "gcp:container/nodePool:NodePool", "gcp:compute/address:Address", "gcp:compute/network:Network", "gcp:compute/subnetwork:Subnetwork"],
 };
 
-describe("teardown of the five-cluster mesh", () => {
-    const config = meshes["five-cluster"];
-    const clusters = config.clusters as { name: string; cloud: string }[];
+describe("teardown of the five-cluster mesh, every cloud cluster with an ingress gateway too", () => {
+    const five = meshes["five-cluster"];
+    const clusters = (five.clusters as { name: string; cloud: string }[]).map((c) => (c.cloud === "existing" ? c : { ...c, ingress: true }));
+    const config = { ...five, clusters };
     let rec: Recorder;
 
     beforeAll(async () => {
         ({ rec } = await runMesh(config));
     });
 
-    const eastWestService = (cluster: string) =>
+    const loadBalancers = (cluster: string) =>
         rec
             .ofType("kubernetes:core/v1:Service")
-            .filter((s) => rec.providerOf(s)?.name === cluster && s.inputs.metadata.name === "istio-eastwestgateway");
+            .filter((s) => rec.providerOf(s)?.name === cluster && s.inputs.spec?.type === "LoadBalancer");
     const cloudResources = (cluster: string, type: string): Registration[] =>
         rec.ofType(type).filter((r) => rec.ancestors(r).some((a) => a.name === cluster && a.type.startsWith("istio-multicloud:clusters:")));
 
     it.each(clusters.filter((c) => c.cloud !== "existing"))(
-        "deletes $name's load-balancer Service before its cluster, nodes, static addresses and network",
+        "deletes $name's load-balancer Services before its cluster, nodes, static addresses and network",
         ({ name, cloud }) => {
-            const [service] = eastWestService(name);
-            expect(service).toBeDefined();
+            const services = loadBalancers(name);
+            expect(services.map((s) => s.inputs.metadata.name).sort()).toEqual(["istio-eastwestgateway", "istio-ingressgateway"]);
             for (const type of mustOutlive[cloud]) {
                 const resources = cloudResources(name, type);
                 expect({ type, count: resources.length > 0 }).toEqual({ type, count: true });
-                for (const r of resources) {
-                    expect({ outlives: r.name, ok: rec.dependsOn(service, r) }).toEqual({ outlives: r.name, ok: true });
+                // Each Service needs its own static addresses, not the other gateway's.
+                const otherGateways = (svc: Registration) => (svc.inputs.metadata.name === "istio-ingressgateway" ? /eastwest/ : /ingress/);
+                const pairs = services.flatMap((svc) => resources.filter((res) => !otherGateways(svc).test(res.name)).map((res) => [svc, res] as const));
+                for (const [service, r] of pairs) {
+                    expect({ service: service.name, outlives: r.name, ok: rec.dependsOn(service, r) }).toEqual({
+                        service: service.name,
+                        outlives: r.name,
+                        ok: true,
+                    });
                 }
             }
         },
@@ -48,18 +56,29 @@ describe("teardown of the five-cluster mesh", () => {
 
     it("waits for every load balancer to be gone: no skipAwait, generous delete timeouts", () => {
         const services = rec.ofType("kubernetes:core/v1:Service").filter((s) => s.inputs.spec?.type === "LoadBalancer");
-        expect(services).toHaveLength(clusters.length);
+        // An east-west gateway everywhere, an ingress gateway on the four cloud clusters.
+        expect(services).toHaveLength(clusters.length + 4);
         for (const s of services) {
             expect(s.inputs.metadata.annotations?.["pulumi.com/skipAwait"]).toBeUndefined();
             expect(s.customTimeouts?.delete).toBe("20m");
         }
         for (const release of rec.ofType("kubernetes:helm.sh/v3:Release")) {
             expect(release.inputs.skipAwait).not.toBe(true);
+            // A Release's own timeout governs its uninstall wait; AKS can take over 5 minutes.
+            expect(release.inputs.timeout).toBeGreaterThan(300);
+        }
+    });
+
+    it("sets customTimeouts only where the engine applies them: never on Helm releases or eks components", () => {
+        for (const r of rec.all.filter((x) => x.type === "kubernetes:helm.sh/v3:Release" || x.type.startsWith("eks:index:"))) {
+            // The SDK sends an empty CustomTimeouts message when none are set.
+            const set = Object.values(r.customTimeouts ?? {}).filter((t) => t !== "");
+            expect({ resource: r.name, customTimeouts: set }).toEqual({ resource: r.name, customTimeouts: [] });
         }
     });
 
     it("binds the Azure load balancer's static IP through a role its identity holds until the Service is gone", () => {
-        const [service] = eastWestService("aks-east");
+        const [service] = loadBalancers("aks-east");
         const assignments = cloudResources("aks-east", "azure-native:authorization:RoleAssignment").filter((r) =>
             String(r.inputs.roleDefinitionId).endsWith("4d97b98b-1d4f-4787-a291-c67834d212e7"),
         );
