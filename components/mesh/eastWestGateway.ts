@@ -1,8 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { StaticAddress } from "../clusters/cluster";
-import { HelmValues, istioChart, IstioCharts, istioNamespace, releaseBasics } from "./chart";
-import { loadBalancerService, serviceAddress } from "./loadBalancerService";
+import { HelmValues, istioChart, istioNamespace, releaseBasics } from "./chart";
+import { GatewayArgs, loadBalancerService, serviceAddress } from "./loadBalancerService";
 
 /** Name of the gateway's release, deployment and Service; the chart derives its labels from it. */
 export const eastWestGatewayName = "istio-eastwestgateway";
@@ -16,27 +15,9 @@ export const eastWestPorts = [
 ] as const;
 
 /** Everything the east-west gateway of one cluster needs. */
-export interface EastWestGatewayArgs {
+export interface EastWestGatewayArgs extends GatewayArgs {
     /** Istio network this gateway fronts (topology.istio.io/network). */
     network: string;
-    /**
-     * Static address the cloud load balancer takes; known before the gateway exists. Without
-     * one (an existing cluster that is not a primary with remotes) the cloud picks an address.
-     */
-    address?: StaticAddress;
-    /** Source CIDRs allowed to reach the load balancer; all when empty. */
-    allowedSourceRanges?: string[];
-    charts: IstioCharts;
-    /** Kubernetes provider of the cluster the gateway runs in. */
-    provider: k8s.Provider;
-    /** The cluster's node pools. */
-    nodesReady: pulumi.Resource[];
-    /**
-     * What must serve the gateway's pods before they start: they are injected, so an istiod
-     * (in a remote: its primary's, reachable through the primary's gateway, with the remote
-     * attached).
-     */
-    injectionReady: pulumi.Resource[];
 }
 
 /** Seconds a gateway Release waits; in a remote, injection waits on cross-cloud load balancers. */

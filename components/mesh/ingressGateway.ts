@@ -1,9 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { StaticAddress } from "../clusters/cluster";
-import { HelmValues, istioChart, IstioCharts, releaseBasics } from "./chart";
+import { HelmValues, istioChart, releaseBasics } from "./chart";
 import { gatewayTimeoutSeconds } from "./eastWestGateway";
-import { loadBalancerService, serviceAddress } from "./loadBalancerService";
+import { GatewayArgs, loadBalancerService, serviceAddress } from "./loadBalancerService";
 
 /** Name of the ingress gateway's release, deployment and Service (labels istio: ingressgateway). */
 export const ingressGatewayName = "istio-ingressgateway";
@@ -18,19 +17,7 @@ export const ingressPorts = [
 ] as const;
 
 /** Everything the north-south ingress gateway of one cluster needs. */
-export interface IngressGatewayArgs {
-    /** Static address of its load balancer; without one the cloud picks an address. */
-    address?: StaticAddress;
-    /** Source CIDRs allowed to reach it; all when empty. */
-    allowedSourceRanges?: string[];
-    charts: IstioCharts;
-    /** Kubernetes provider of the cluster. */
-    provider: k8s.Provider;
-    /** The cluster's node pools. */
-    nodesReady: pulumi.Resource[];
-    /** What must serve injection first (see EastWestGateway): pods admitted earlier never start. */
-    injectionReady: pulumi.Resource[];
-}
+export type IngressGatewayArgs = GatewayArgs;
 
 /** Helm values of the `gateway` chart for the ingress gateway. */
 export function ingressGatewayValues(): HelmValues {

@@ -1,6 +1,29 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { StaticAddress } from "../clusters/cluster";
+import type { IstioCharts } from "./chart";
+
+/** What every Istio gateway of a cluster needs: where it runs, when it may start, its address. */
+export interface GatewayArgs {
+    /**
+     * Static address the cloud load balancer takes; known before the gateway exists. Without
+     * one (an existing cluster without a configured address) the cloud picks an address.
+     */
+    address?: StaticAddress;
+    /** Source CIDRs allowed to reach the load balancer; all when empty. */
+    allowedSourceRanges?: string[];
+    charts: IstioCharts;
+    /** Kubernetes provider of the cluster the gateway runs in. */
+    provider: k8s.Provider;
+    /** The cluster's node pools. */
+    nodesReady: pulumi.Resource[];
+    /**
+     * What must serve the gateway's pods before they start: they are injected, so an istiod (in
+     * a remote: its primary's, reachable through the primary's gateway, with the remote
+     * attached). Pods admitted earlier stay uninjected and never start.
+     */
+    injectionReady: pulumi.Resource[];
+}
 
 /** A gateway's LoadBalancer Service: what it selects, where it listens, which address it takes. */
 export interface LoadBalancerServiceArgs {
