@@ -89,6 +89,12 @@ const configSchema = z.strictObject({
         )
         .optional(),
     rootCaFrom: z.string().regex(stackName).optional(),
+    rootCa: z
+        .strictObject({
+            certPem: z.string().regex(/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/),
+            keyPem: z.string().regex(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+-----END [A-Z ]*PRIVATE KEY-----/),
+        })
+        .optional(),
     kubeconfigs: z.record(z.string(), z.string().min(1)).optional(),
     adminPrincipals: z
         .strictObject({
@@ -114,6 +120,8 @@ const expectations: Record<string, string> = {
     "peers.name": "a DNS-1123 label",
     "peers.stack": "a fully qualified stack name such as acme/istio-multicloud/aks-team",
     rootCaFrom: "a fully qualified stack name such as acme/istio-multicloud/eks-team",
+    "rootCa.certPem": "a PEM certificate (-----BEGIN CERTIFICATE-----)",
+    "rootCa.keyPem": "a PEM private key (-----BEGIN ... PRIVATE KEY-----)",
     "ingressTls.credentialName": "the name of a TLS Secret in istio-ingress, such as hello-tls",
 };
 
@@ -181,6 +189,8 @@ export interface MeshConfig {
     peers: PeerConfig[];
     /** Stack that owns the mesh root and issues this stack's intermediates; unset: this stack owns the root. */
     rootCaFrom?: string;
+    /** A root the user brings (secret config) instead of one generated here. */
+    rootCa?: { certPem: string; keyPem: string };
     adminPrincipals: { aws: string[]; azure: string[]; gcp: string[] };
 }
 
@@ -220,6 +230,7 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
                 trafficPolicy: configSchema.shape.trafficPolicy.unwrap().shape,
                 ingressTls: configSchema.shape.ingressTls.unwrap().shape,
                 peers: configSchema.shape.peers.unwrap().element.shape,
+                rootCa: configSchema.shape.rootCa.unwrap().shape,
             };
             const shape = shapes[generic];
             const valid = shape ? Object.keys(shape).join(", ") : "see README";
@@ -510,6 +521,9 @@ export function parseMeshConfig(
             problems.push(`${at}.primary: only a remote names a primary; set role: remote or remove primary`);
         }
     });
+    if (input.rootCaFrom !== undefined && input.rootCa !== undefined) {
+        problems.push(`rootCa: a stack either brings the mesh root (rootCa) or takes its intermediates from another stack (rootCaFrom), not both`);
+    }
     if (input.rootCaFrom !== undefined && !peers.some((p) => p.stack === input.rootCaFrom && p.role === "primary")) {
         problems.push(
             `rootCaFrom: ${show(input.rootCaFrom)} is not the stack of a primary peer (stacks of primary peers: ${[...new Set(peers.filter((p) => p.role === "primary").map((p) => p.stack))].join(", ") || "none"})`,
@@ -592,6 +606,7 @@ export function parseMeshConfig(
             clusters,
             peers: peers.map((p) => ({ name: p.name, stack: p.stack, role: p.role, network: p.network, primary: p.primary })),
             rootCaFrom: input.rootCaFrom,
+            rootCa: input.rootCa,
             adminPrincipals: {
                 aws: input.adminPrincipals?.aws ?? [],
                 azure: input.adminPrincipals?.azure ?? [],

@@ -87,7 +87,10 @@ export function wireMesh(config: MeshConfig, clusters: MeshCluster[], peers: Pee
     const peerBundles: [string, pulumi.Output<CaBundlePems>][] = [];
     let rootCaFingerprint: pulumi.Output<string> | undefined;
     if (!config.rootCaFrom && localPrimaries.length > 0) {
-        const root = new MeshRootCa("mesh-root-ca", { meshId: config.meshId, protect: config.protectRootCa });
+        // The user's root (secret config), or one generated and kept in this stack's state.
+        const root = config.rootCa
+            ? { certPem: pulumi.output(config.rootCa.certPem), privateKeyPem: pulumi.secret(config.rootCa.keyPem) }
+            : new MeshRootCa("mesh-root-ca", { meshId: config.meshId, protect: config.protectRootCa });
         const issue = (clusterName: string) =>
             new IntermediateCa(`${clusterName}-ca`, { clusterName, rootCertPem: root.certPem, rootKeyPem: root.privateKeyPem }).bundle;
         localPrimaries.forEach((p) => bundles.set(p.name, issue(p.name)));

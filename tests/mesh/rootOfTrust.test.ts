@@ -1,6 +1,7 @@
 import { isSecret, Recorder, resolve, reveal } from "../harness";
 import { meshes, runMesh } from "../stacks/fixtures";
 import { IntermediateCa } from "../../components/mesh/intermediateCa";
+import { certificateFingerprint } from "../../stacks/peers";
 import { startMockEngine, settle } from "../harness";
 
 describe("the mesh's root of trust (dev mesh)", () => {
@@ -72,5 +73,24 @@ describe("IntermediateCa", () => {
         await settle();
         expect(key.secret).toBe(true);
         expect(chain.value).toMatch(/-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nROOT/);
+    });
+});
+
+describe("a root the user brings (rootCa, secret config)", () => {
+    const certPem = "-----BEGIN CERTIFICATE-----\nTUlJQnVzZXJyb290\n-----END CERTIFICATE-----\n";
+    const keyPem = "-----BEGIN PRIVATE KEY-----\nTUlJRXVzZXJrZXk=\n-----END PRIVATE KEY-----\n";
+
+    it("signs every primary's intermediate with it and generates no root", async () => {
+        const { rec, outputs } = await runMesh({ ...meshes["multi-primary"], rootCa: { certPem, keyPem } });
+        expect(rec.ofType("tls:index/selfSignedCert:SelfSignedCert")).toEqual([]);
+        expect(rec.ofType("tls:index/privateKey:PrivateKey").map((k) => k.name).sort()).toEqual(["alpha-ca-key", "beta-ca-key"]);
+        for (const cert of rec.ofType("tls:index/locallySignedCert:LocallySignedCert")) {
+            expect(cert.inputs.caCertPem).toBe(certPem);
+            expect(isSecret(cert.inputs.caPrivateKeyPem)).toBe(true);
+            expect(reveal(cert.inputs.caPrivateKeyPem)).toBe(keyPem);
+        }
+        const cacerts = rec.ofType("kubernetes:core/v1:Secret").filter((s) => s.inputs.metadata.name === "cacerts");
+        expect(cacerts.map((s) => reveal(s.inputs.stringData)["root-cert.pem"])).toEqual([certPem, certPem]);
+        expect((await resolve(outputs.clusters.alpha.rootCaFingerprint!)).value).toBe(certificateFingerprint(certPem));
     });
 });

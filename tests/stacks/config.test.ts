@@ -59,7 +59,7 @@ const clusterKeys =
     "name, cloud, region, network, role, primary, kubernetesVersion, nodeCount, nodeSize, zones, project, singleNatGateway, deletionProtection, eastWestAddress, " +
     "eastWestSourceRanges, ingress, ingressAddress, ingressSourceRanges, helloworldVersion, nodeImage";
 const topKeys =
-    "meshId, istioVersion, chartRepository, protectRootCa, demo, mtlsMode, trafficPolicy, ingressTls, clusters, peers, rootCaFrom, kubeconfigs, adminPrincipals";
+    "meshId, istioVersion, chartRepository, protectRootCa, demo, mtlsMode, trafficPolicy, ingressTls, clusters, peers, rootCaFrom, rootCa, kubeconfigs, adminPrincipals";
 const dnsRule = "is not a DNS-1123 label (lowercase letters, digits and '-', starting with a letter, at most 63 characters)";
 
 describe("the base config", () => {
@@ -818,5 +818,32 @@ describe("kind clusters", () => {
             `clusters[0].region: not used for cloud "kind" (only for aws, azure, gcp)`,
             `clusters[0].kubernetesVersion: not used for cloud "kind" (only for aws, azure, gcp, existing)`,
         ]);
+    });
+});
+
+describe("rootCa", () => {
+    const certPem = "-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----";
+    const keyPem = "-----BEGIN EC PRIVATE KEY-----\nREVG\n-----END EC PRIVATE KEY-----";
+
+    it("takes a PEM certificate and key", () => {
+        expect(accepted({ ...base(), rootCa: { certPem, keyPem } }).config.rootCa).toEqual({ certPem, keyPem });
+    });
+
+    it("rejects a missing or malformed key", () => {
+        expect(problemsOf({ ...base(), rootCa: { certPem } })).toEqual([`rootCa.keyPem: is required (string)`]);
+        expect(problemsOf({ ...base(), rootCa: { certPem, keyPem: "secret" } })).toEqual([
+            `rootCa.keyPem: "secret" is not valid (expected a PEM private key (-----BEGIN ... PRIVATE KEY-----))`,
+        ]);
+    });
+
+    it("rejects bringing a root and taking one from another stack at once", () => {
+        expect(
+            problemsOf({
+                ...base(),
+                rootCa: { certPem, keyPem },
+                rootCaFrom: "acme/istio-multicloud/x",
+                peers: [{ name: "x", stack: "acme/istio-multicloud/x", role: "primary", network: "n" }],
+            }),
+        ).toEqual([`rootCa: a stack either brings the mesh root (rootCa) or takes its intermediates from another stack (rootCaFrom), not both`]);
     });
 });

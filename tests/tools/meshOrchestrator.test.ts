@@ -362,6 +362,20 @@ describe("stacks that do not fit together", () => {
         ]);
     });
 
+    it("accepts primary stacks that all bring the same root (rootCa) instead of one owner", () => {
+        const input = meshInput(threeStacks);
+        for (const stack of input.stacks) {
+            stack.config.rootCaFrom = undefined;
+            stack.config.bringsRoot = true;
+        }
+        expect(() => planMesh(input, "up")).not.toThrow();
+        input.stacks[1].config.bringsRoot = false;
+        expect(problemsOf(input)).toEqual([
+            `rootCa: Pulumi.eks-team.yaml brings the mesh root but Pulumi.gke-team.yaml would generate another: ` +
+                `give every stack with primaries the same rootCa, or set rootCaFrom`,
+        ]);
+    });
+
     it("wants rootCaFrom to name the root owner itself", () => {
         const input = meshInput({ ...fiveStacks, "onprem-team": { ...fiveStacks["onprem-team"], rootCaFrom: "gke-team" } });
         const aksToRemoteStack = meshInput({ ...twoStacks, "eks-team": { ...twoStacks["eks-team"] }, "aks-team": { ...twoStacks["aks-team"], rootCaFrom: "eks-team" } });

@@ -147,6 +147,27 @@ describe("npm run plan on other stack files", () => {
         expect(Buffer.from(doc.clusters[0].cluster["certificate-authority-data"], "base64").toString()).toMatch(/SYNTHETIC CA of onprem/);
     });
 
+    it("stands in synthetic PEMs for a root the user brings as secret config, so the program accepts it", async () => {
+        const dir = project({
+            "Pulumi.own.yaml": [
+                "config:",
+                "  istio-multicloud:clusters:",
+                "    - { name: solo, cloud: gcp, region: us-east1, project: p }",
+                "  istio-multicloud:rootCa:",
+                "    certPem: |",
+                "      -----BEGIN CERTIFICATE-----",
+                "      QUJD",
+                "      -----END CERTIFICATE-----",
+                "    keyPem:",
+                "      secure: v1:EE==",
+                "",
+            ].join("\n"),
+        });
+        const result = await runPlan({ stack: "own", projectDir: dir });
+        expect(result.exitCode).toBe(0);
+        expect(result.stdout).toContain("istio-multicloud:rootCa.keyPem: a synthetic PEM [synthetic]");
+    });
+
     it("stands in a synthetic kubeconfig per existing cluster when the whole map is one secret", () => {
         const dir = project({
             "Pulumi.m.yaml":

@@ -48,6 +48,8 @@ export interface MeshStackConfig {
     peers: MeshPeer[];
     /** Fully qualified name of the stack this one takes its root CA from; unset: it owns the root. */
     rootCaFrom?: string;
+    /** The stack brings the mesh root itself (`rootCa` secret config), as every such stack must, the same one. */
+    bringsRoot?: boolean;
 }
 
 /** One stack of `--stacks`, with its config. */
@@ -355,8 +357,18 @@ export function planMesh(input: MeshInput, operation: Operation): MeshPlan {
     // Exactly one root owner among the stacks with primaries; the others name it in rootCaFrom.
     const hasPrimaries = (e: Entry) => e.config.clusters.some((c) => c.role === "primary");
     const withPrimaries = all.filter(hasPrimaries);
-    const rootOwners = withPrimaries.filter((e) => e.config.rootCaFrom === undefined);
-    if (withPrimaries.length > 0 && rootOwners.length === 0) {
+    // Stacks that all bring the same user-supplied root need no owner; one that generates a
+    // root beside them would make a second one.
+    const bringers = withPrimaries.filter((e) => e.config.bringsRoot);
+    const rootOwners = withPrimaries.filter((e) => e.config.rootCaFrom === undefined && !e.config.bringsRoot);
+    if (bringers.length > 0) {
+        if (rootOwners.length > 0) {
+            problems.push(
+                `rootCa: ${bringers.map((e) => e.config.file).join(", ")} ${bringers.length === 1 ? "brings" : "bring"} the mesh root but ${rootOwners.map((e) => e.config.file).join(", ")} would generate another: ` +
+                    `give every stack with primaries the same rootCa, or set rootCaFrom`,
+            );
+        }
+    } else if (withPrimaries.length > 0 && rootOwners.length === 0) {
         problems.push(
             `rootCaFrom: no stack owns the mesh root: every stack with primaries sets rootCaFrom ` +
                 `(${withPrimaries.map((e) => `${e.config.file}: ${show(e.config.rootCaFrom)}`).join(", ")}); remove rootCaFrom from the one stack that should own it`,

@@ -1,6 +1,6 @@
 /**
  * What the orchestrator reads of each stack file: `clusters` (name, role, primary, network),
- * `peers`, `rootCaFrom` and `meshId`. The files are read the way the offline plan reads them
+ * `peers`, `rootCaFrom`, whether it brings `rootCa`, and `meshId`. The files are read the way the offline plan reads them
  * (Pulumi.yaml's defaults under Pulumi.<stack>.yaml); the program itself validates the rest of
  * the config on `pulumi up`.
  */
@@ -79,7 +79,14 @@ export function meshStackConfig(file: string, values: Record<string, string>, pr
     if (rootCaFrom !== undefined && rootCaFrom.trim() === "") {
         problems.push(`${at("rootCaFrom")}: must not be empty (a fully qualified stack name, or unset for the stack that owns the mesh root)`);
     }
-    return { file, meshId: values[key("meshId")], clusters, peers, rootCaFrom: rootCaFrom?.trim() || undefined };
+    return {
+        file,
+        meshId: values[key("meshId")],
+        clusters,
+        peers,
+        rootCaFrom: rootCaFrom?.trim() || undefined,
+        bringsRoot: values[key("rootCa")] !== undefined,
+    };
 }
 
 function stringField(o: Record<string, unknown>, field: string, at: string, problems: string[], required: boolean): string | undefined {

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { secretPlaceholder, syntheticKubeconfig, syntheticServer } from "../synthetic/placeholders";
+import { secretPlaceholder, syntheticKubeconfig, syntheticPem, syntheticServer } from "../synthetic/placeholders";
 
 /** Why the plan cannot run; the message says what to do. */
 export class PlanError extends Error {
@@ -116,6 +116,11 @@ function replaceSecrets(
                 const names = existingClusterNames(raw[`${project}:clusters`]);
                 substitutions.push(`${keyPath}: synthetic kubeconfigs for ${names.join(", ") || "no existing cluster"}`);
                 return Object.fromEntries(names.map((n) => [n, syntheticKubeconfig(n)]));
+            }
+            // A root the user brings: the program checks that both halves are PEM.
+            if (key === `${project}:rootCa` && at.length === 1 && (at[0] === "keyPem" || at[0] === "certPem")) {
+                substitutions.push(`${keyPath}: a synthetic PEM`);
+                return syntheticPem(at[0] === "keyPem" ? "PRIVATE KEY" : "CERTIFICATE", keyPath);
             }
             substitutions.push(`${keyPath}: a labelled placeholder string`);
             return secretPlaceholder(keyPath);

@@ -46,3 +46,9 @@ users:
     token: synthetic-not-a-credential
 `;
 }
+
+/** A PEM block standing in for a secret certificate or key: labelled, and no valid DER. */
+export function syntheticPem(label: "CERTIFICATE" | "PRIVATE KEY", keyPath: string): string {
+    const body = Buffer.from(`${syntheticLabel} ${label.toLowerCase()} for ${keyPath}, made up by the offline plan`).toString("base64");
+    return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
+}
