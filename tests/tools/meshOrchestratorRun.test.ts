@@ -321,8 +321,23 @@ describe("reading the stack files", () => {
                     { name: "aks-east", stack: fq("aks-team"), role: "remote", network: "network2", primary: "eks-west" },
                 ],
                 rootCaFrom: fq("eks-team"),
+                bringsRoot: false,
             },
         });
+    });
+
+    it("notes a stack that brings the mesh root itself (rootCa), whatever its value", () => {
+        const problems: string[] = [];
+        const config = meshStackConfig(
+            "Pulumi.x.yaml",
+            {
+                "istio-multicloud:clusters": JSON.stringify([{ name: "a" }]),
+                "istio-multicloud:rootCa": JSON.stringify({ certPem: "...", keyPem: "[secret]" }),
+            },
+            problems,
+        );
+        expect(problems).toEqual([]);
+        expect(config.bringsRoot).toBe(true);
     });
 
     it("reports every shape problem of every file at once", () => {
