@@ -7,8 +7,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { parse } from "yaml";
-import { clusterProvider, MeshCluster, MeshRole, StaticAddress } from "./cluster";
+import { clusterProvider, kubeconfigEndpoint, MeshCluster, MeshRole, StaticAddress } from "./cluster";
 
 /** Built-in Azure role "Network Contributor". */
 export const NETWORK_CONTRIBUTOR_ROLE = "4d97b98b-1d4f-4787-a291-c67834d212e7";
@@ -73,16 +72,6 @@ export function validateAksClusterArgs(name: string, args: AksClusterArgs): void
         }
         seen.add(purpose);
     }
-}
-
-/** `certificate-authority-data` of the first cluster in an AKS kubeconfig. */
-export function kubeconfigCertificateAuthority(kubeconfig: string): string {
-    const doc = parse(kubeconfig) ?? {};
-    const ca = doc.clusters?.[0]?.cluster?.["certificate-authority-data"];
-    if (typeof ca !== "string" || ca === "") {
-        throw new pulumi.RunError("the AKS admin kubeconfig has no clusters[0].cluster.certificate-authority-data");
-    }
-    return ca;
 }
 
 /** The address of a static public IP, which Azure always assigns at creation. */
@@ -264,7 +253,7 @@ export class AksCluster extends pulumi.ComponentResource implements MeshCluster 
         this.kubeconfig = pulumi.secret(kubeconfig);
         this.apiServerUrl = pulumi.interpolate`https://${cluster.fqdn}:443`;
         // The CA is public; it only comes out of the secret kubeconfig.
-        this.certificateAuthorityData = pulumi.unsecret(kubeconfig.apply(kubeconfigCertificateAuthority));
+        this.certificateAuthorityData = pulumi.unsecret(kubeconfig.apply((k) => kubeconfigEndpoint(k).certificateAuthorityData));
         this.provider = clusterProvider(name, this.kubeconfig, { parent: this });
         this.egressIps = pulumi.all([staticIpAddress(outboundIp)]);
         this.resourceGroupName = group.name;

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
 
 /** Where a cluster runs. `existing` is a cluster this program does not create. */
 export type Cloud = "aws" | "azure" | "gcp" | "existing" | "kind";
@@ -53,6 +54,24 @@ export interface MeshCluster {
     readonly nodesReady: pulumi.Resource[];
     /** Static addresses for LoadBalancer Services, by purpose (e.g. `eastwest`). */
     readonly addresses: Record<string, StaticAddress>;
+}
+
+/** API server URL and CA of a kubeconfig's current context. */
+export function kubeconfigEndpoint(kubeconfig: string): { server: string; certificateAuthorityData: string } {
+    const doc = parse(kubeconfig) ?? {};
+    const contexts: any[] = doc.contexts ?? [];
+    const context = contexts.find((c) => c.name === doc["current-context"]) ?? contexts[0];
+    const clusters: any[] = doc.clusters ?? [];
+    const cluster = (context ? clusters.find((c) => c.name === context.context?.cluster) : undefined) ?? clusters[0];
+    const server = cluster?.cluster?.server;
+    const ca = cluster?.cluster?.["certificate-authority-data"];
+    if (typeof server !== "string" || typeof ca !== "string") {
+        // Other clusters' istiod reach this one with a bearer token: they need the URL and CA inline.
+        throw new pulumi.RunError(
+            "a cluster's kubeconfig must name its API server (server) and inline its CA (certificate-authority-data)",
+        );
+    }
+    return { server, certificateAuthorityData: ca };
 }
 
 /**

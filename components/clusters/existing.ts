@@ -1,7 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { parse } from "yaml";
-import { clusterProvider, configuredAddresses, MeshCluster, MeshRole, StaticAddress } from "./cluster";
+import { clusterProvider, configuredAddresses, kubeconfigEndpoint, MeshCluster, MeshRole, StaticAddress } from "./cluster";
 
 /** A cluster this program does not create (one you already run, or kind on a laptop). */
 export interface ExistingClusterArgs {
@@ -15,24 +14,6 @@ export interface ExistingClusterArgs {
      * `eastwest`). The program cannot allocate them on a cluster it does not own.
      */
     loadBalancerAddresses: Record<string, string>;
-}
-
-/** API server URL and CA of a kubeconfig's current context. */
-export function kubeconfigEndpoint(kubeconfig: string): { server: string; certificateAuthorityData: string } {
-    const doc = parse(kubeconfig) ?? {};
-    const contexts: any[] = doc.contexts ?? [];
-    const context = contexts.find((c) => c.name === doc["current-context"]) ?? contexts[0];
-    const clusters: any[] = doc.clusters ?? [];
-    const cluster = (context ? clusters.find((c) => c.name === context.context?.cluster) : undefined) ?? clusters[0];
-    const server = cluster?.cluster?.server;
-    const ca = cluster?.cluster?.["certificate-authority-data"];
-    if (typeof server !== "string" || typeof ca !== "string") {
-        // Other clusters' istiod reach this one with a bearer token: they need the URL and CA inline.
-        throw new pulumi.RunError(
-            "kubeconfig of an existing cluster must name its API server (server) and inline its CA (certificate-authority-data)",
-        );
-    }
-    return { server, certificateAuthorityData: ca };
 }
 
 /** Adopts an existing cluster into the mesh: nothing is created but its Kubernetes provider. */

@@ -2,8 +2,7 @@ import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import { clusterProvider, configuredAddresses, MeshCluster, MeshRole, StaticAddress } from "./cluster";
-import { kubeconfigEndpoint } from "./existing";
+import { clusterProvider, configuredAddresses, kubeconfigEndpoint, MeshCluster, MeshRole, StaticAddress } from "./cluster";
 
 /** MetalLB gives kind's LoadBalancer Services addresses on the Docker network. */
 export const metallbChart = { repo: "https://metallb.github.io/metallb", chart: "metallb", version: "0.15.3" };

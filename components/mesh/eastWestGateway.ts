@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { HelmValues, istioChart, istioNamespace, releaseBasics } from "./chart";
-import { GatewayArgs, loadBalancerService, serviceAddress } from "./loadBalancerService";
+import { HelmValues, istioNamespace } from "./chart";
+import { GatewayArgs, gatewayRelease, loadBalancerService, serviceAddress } from "./gateway";
 
 /** Name of the gateway's release, deployment and Service; the chart derives its labels from it. */
 export const eastWestGatewayName = "istio-eastwestgateway";
@@ -19,9 +19,6 @@ export interface EastWestGatewayArgs extends GatewayArgs {
     /** Istio network this gateway fronts (topology.istio.io/network). */
     network: string;
 }
-
-/** Seconds a gateway Release waits; in a remote, injection waits on cross-cloud load balancers. */
-export const gatewayTimeoutSeconds = 1200;
 
 /** Helm values of the `gateway` chart for an east-west gateway. */
 export function eastWestGatewayValues(network: string): HelmValues {
@@ -47,14 +44,11 @@ export class EastWestGateway extends pulumi.ComponentResource {
         super("istio-multicloud:mesh:EastWestGateway", name, {}, opts);
         const child = { parent: this, provider: args.provider };
 
-        this.release = new k8s.helm.v3.Release(
+        this.release = gatewayRelease(
             `${name}-release`,
-            {
-                ...releaseBasics(eastWestGatewayName, istioNamespace, gatewayTimeoutSeconds),
-                ...istioChart(args.charts, "gateway"),
-                values: eastWestGatewayValues(args.network),
-            },
-            { ...child, dependsOn: [...args.injectionReady, ...args.nodesReady] },
+            { name: eastWestGatewayName, namespace: istioNamespace, values: eastWestGatewayValues(args.network) },
+            args,
+            child,
         );
         const selector = { istio: "eastwestgateway", app: eastWestGatewayName };
         this.service = loadBalancerService(

@@ -1,8 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { HelmValues, istioChart, releaseBasics } from "./chart";
-import { gatewayTimeoutSeconds } from "./eastWestGateway";
-import { GatewayArgs, loadBalancerService, serviceAddress } from "./loadBalancerService";
+import { HelmValues } from "./chart";
+import { GatewayArgs, gatewayRelease, loadBalancerService, serviceAddress } from "./gateway";
 
 /** Name of the ingress gateway's release, deployment and Service (labels istio: ingressgateway). */
 export const ingressGatewayName = "istio-ingressgateway";
@@ -45,14 +44,11 @@ export class IngressGateway extends pulumi.ComponentResource {
             { ...child, dependsOn: args.nodesReady },
         );
         const namespace = this.namespace.metadata.name;
-        this.release = new k8s.helm.v3.Release(
+        this.release = gatewayRelease(
             `${name}-release`,
-            {
-                ...releaseBasics(ingressGatewayName, namespace, gatewayTimeoutSeconds),
-                ...istioChart(args.charts, "gateway"),
-                values: ingressGatewayValues(),
-            },
-            { ...child, dependsOn: [...args.injectionReady, ...args.nodesReady] },
+            { name: ingressGatewayName, namespace, values: ingressGatewayValues() },
+            args,
+            child,
         );
         const selector = { istio: "ingressgateway", app: ingressGatewayName };
         this.service = loadBalancerService(

@@ -1,19 +1,8 @@
-import { Recorder, Registration } from "../harness";
+import { Recorder } from "../harness";
 import { meshes, runMesh } from "../stacks/fixtures";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 
-function inCluster(rec: Recorder, type: string, cluster: string, name?: string): Registration[] {
-    return rec
-        .ofType(type)
-        .filter((r) => rec.providerOf(r)?.name === cluster)
-        .filter((r) => name === undefined || r.inputs.metadata?.name === name || r.inputs.name === name);
-}
-function oneIn(rec: Recorder, type: string, cluster: string, name: string): Registration {
-    const found = inCluster(rec, type, cluster, name);
-    expect({ type, cluster, name, count: found.length }).toEqual({ type, cluster, name, count: 1 });
-    return found[0];
-}
 
 describe("the helloworld demo of the dev mesh", () => {
     let rec: Recorder;
@@ -26,35 +15,35 @@ describe("the helloworld demo of the dev mesh", () => {
         ["aks-east", "v2"],
         ["gke-central", "v1"],
     ])("runs helloworld (%s serves %s), its Service and a curl client in an injected namespace", (cluster, version) => {
-        expect(oneIn(rec, "kubernetes:core/v1:Namespace", cluster, "sample").inputs.metadata.labels).toEqual({ "istio-injection": "enabled" });
-        const service = oneIn(rec, "kubernetes:core/v1:Service", cluster, "helloworld");
+        expect(rec.oneIn("kubernetes:core/v1:Namespace", cluster, "sample").inputs.metadata.labels).toEqual({ "istio-injection": "enabled" });
+        const service = rec.oneIn("kubernetes:core/v1:Service", cluster, "helloworld");
         expect(service.inputs.spec).toMatchObject({ selector: { app: "helloworld" }, ports: [{ name: "http", port: 5000, targetPort: 5000 }] });
-        const helloworld = inCluster(rec, DEPLOYMENT, cluster).filter((d) => d.inputs.metadata.name.startsWith("helloworld-"));
+        const helloworld = rec.inCluster(DEPLOYMENT, cluster).filter((d) => d.inputs.metadata.name.startsWith("helloworld-"));
         expect(helloworld.map((d) => d.inputs.metadata.name)).toEqual([`helloworld-${version}`]);
         const pod = helloworld[0].inputs.spec.template;
         expect(pod.metadata.labels).toEqual({ app: "helloworld", version });
         expect(pod.spec.containers[0].image).toBe(`registry.istio.io/release/examples-helloworld-${version}:1.0`);
-        const curl = oneIn(rec, DEPLOYMENT, cluster, "curl");
+        const curl = rec.oneIn(DEPLOYMENT, cluster, "curl");
         expect(curl.inputs.spec.template.spec.containers[0].image).toBe("docker.io/curlimages/curl:8.16.0");
         for (const d of [...helloworld, curl]) expect(d.inputs.metadata.namespace).toBe("sample");
     });
 
     it("starts a primary's workloads once its istiod injects", () => {
-        for (const d of inCluster(rec, DEPLOYMENT, "eks-west")) {
-            expect(rec.dependsOn(d, oneIn(rec, "kubernetes:helm.sh/v3:Release", "eks-west", "istiod"))).toBe(true);
+        for (const d of rec.inCluster(DEPLOYMENT, "eks-west")) {
+            expect(rec.dependsOn(d, rec.oneIn("kubernetes:helm.sh/v3:Release", "eks-west", "istiod"))).toBe(true);
         }
     });
 
     it("starts a remote's workloads only once the remote is attached to its primary", () => {
         const attach = [
-            oneIn(rec, "kubernetes:helm.sh/v3:Release", "eks-west", "istiod"),
-            oneIn(rec, "kubernetes:networking.istio.io/v1:Gateway", "eks-west", "istiod-gateway"),
-            oneIn(rec, "kubernetes:networking.istio.io/v1:VirtualService", "eks-west", "istiod-vs"),
-            oneIn(rec, "kubernetes:core/v1:Service", "eks-west", "istio-eastwestgateway"),
-            oneIn(rec, "kubernetes:core/v1:Secret", "eks-west", "istio-remote-secret-aks-east"),
-            oneIn(rec, "kubernetes:helm.sh/v3:Release", "aks-east", "istio-eastwestgateway"),
+            rec.oneIn("kubernetes:helm.sh/v3:Release", "eks-west", "istiod"),
+            rec.oneIn("kubernetes:networking.istio.io/v1:Gateway", "eks-west", "istiod-gateway"),
+            rec.oneIn("kubernetes:networking.istio.io/v1:VirtualService", "eks-west", "istiod-vs"),
+            rec.oneIn("kubernetes:core/v1:Service", "eks-west", "istio-eastwestgateway"),
+            rec.oneIn("kubernetes:core/v1:Secret", "eks-west", "istio-remote-secret-aks-east"),
+            rec.oneIn("kubernetes:helm.sh/v3:Release", "aks-east", "istio-eastwestgateway"),
         ];
-        const workloads = inCluster(rec, DEPLOYMENT, "aks-east");
+        const workloads = rec.inCluster(DEPLOYMENT, "aks-east");
         expect(workloads).toHaveLength(2);
         for (const d of workloads) {
             for (const step of attach) {

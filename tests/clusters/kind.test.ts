@@ -1,15 +1,9 @@
-import * as fs from "fs";
-import * as path from "path";
 import { parse } from "yaml";
-import { isSecret, Recorder, Registration, reveal } from "../harness";
-import { runMesh } from "../stacks/fixtures";
+import { isSecret, Recorder, reveal } from "../harness";
+import { runMesh, stackFileConfig } from "../stacks/fixtures";
 
 // The local stack, exactly as Pulumi.local.yaml holds it.
-const localStack = Object.fromEntries(
-    Object.entries(parse(fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.local.yaml"), "utf8")).config as Record<string, unknown>).map(
-        ([k, v]) => [k.replace(/^istio-multicloud:/, ""), v],
-    ),
-);
+const localStack = stackFileConfig("local");
 
 describe("the local stack on kind", () => {
     let rec: Recorder;
@@ -18,8 +12,6 @@ describe("the local stack on kind", () => {
     });
 
     const commands = () => rec.ofType("command:local:Command");
-    const inCluster = (type: string, cluster: string, name: string): Registration =>
-        rec.ofType(type).find((r) => rec.providerOf(r)?.name === cluster && (r.inputs.metadata?.name ?? r.inputs.name) === name)!;
 
     it("creates and deletes one kind cluster per cluster, with the configured node image", () => {
         const create = commands().filter((c) => /^kind create cluster/.test(c.inputs.create));
@@ -46,13 +38,13 @@ describe("the local stack on kind", () => {
     });
 
     it("gives the gateways their configured addresses through MetalLB, and only those", () => {
-        const pool = inCluster("kubernetes:metallb.io/v1beta1:IPAddressPool", "kind-primary", "istio-gateways");
+        const pool = rec.oneIn("kubernetes:metallb.io/v1beta1:IPAddressPool", "kind-primary", "istio-gateways");
         expect(pool.inputs.spec).toEqual({ addresses: ["172.18.255.200/32", "172.18.255.201/32"], autoAssign: false });
-        const metallb = inCluster("kubernetes:helm.sh/v3:Release", "kind-primary", "metallb");
+        const metallb = rec.oneIn("kubernetes:helm.sh/v3:Release", "kind-primary", "metallb");
         expect(metallb.inputs).toMatchObject({ chart: "metallb", version: "0.15.3", namespace: "metallb-system" });
         expect(rec.dependsOn(pool, metallb)).toBe(true);
-        const eastWest = inCluster("kubernetes:core/v1:Service", "kind-primary", "istio-eastwestgateway");
-        const ingress = inCluster("kubernetes:core/v1:Service", "kind-primary", "istio-ingressgateway");
+        const eastWest = rec.oneIn("kubernetes:core/v1:Service", "kind-primary", "istio-eastwestgateway");
+        const ingress = rec.oneIn("kubernetes:core/v1:Service", "kind-primary", "istio-ingressgateway");
         expect(eastWest.inputs.spec.loadBalancerIP).toBe("172.18.255.200");
         expect(ingress.inputs.spec.loadBalancerIP).toBe("172.18.255.201");
         // The load balancers go before MetalLB and the cluster on destroy.
@@ -64,9 +56,9 @@ describe("the local stack on kind", () => {
     });
 
     it("wires the remote to the primary over the Docker network", () => {
-        const istiod = inCluster("kubernetes:helm.sh/v3:Release", "kind-remote", "istiod");
+        const istiod = rec.oneIn("kubernetes:helm.sh/v3:Release", "kind-remote", "istiod");
         expect(reveal(istiod.inputs.values).global.remotePilotAddress).toBe("172.18.255.200");
-        const secret = inCluster("kubernetes:core/v1:Secret", "kind-primary", "istio-remote-secret-kind-remote");
+        const secret = rec.oneIn("kubernetes:core/v1:Secret", "kind-primary", "istio-remote-secret-kind-remote");
         const kubeconfig = parse(reveal(secret.inputs.stringData)["kind-remote"]);
         // Other kind clusters reach the API server by the node's container name, not the host port.
         expect(kubeconfig.clusters[0].cluster.server).toBe("https://kind-remote-control-plane:6443");

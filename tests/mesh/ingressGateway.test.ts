@@ -1,4 +1,4 @@
-import { Recorder, Registration, resolve, reveal } from "../harness";
+import { Recorder, resolve, reveal } from "../harness";
 import { gatewayValueErrors } from "../stacks/chartValues";
 import { existingKubeconfig, meshes, runMesh } from "../stacks/fixtures";
 import type { MeshOutputs } from "../../stacks/mesh";
@@ -6,14 +6,8 @@ import type { MeshOutputs } from "../../stacks/mesh";
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const SERVICE = "kubernetes:core/v1:Service";
 
-function inCluster(rec: Recorder, type: string, cluster: string, name?: string): Registration[] {
-    return rec
-        .ofType(type)
-        .filter((r) => rec.providerOf(r)?.name === cluster)
-        .filter((r) => name === undefined || r.inputs.metadata?.name === name || r.inputs.name === name);
-}
-const ingressRelease = (rec: Recorder, cluster: string) => inCluster(rec, RELEASE, cluster, "istio-ingressgateway");
-const ingressService = (rec: Recorder, cluster: string) => inCluster(rec, SERVICE, cluster, "istio-ingressgateway");
+const ingressRelease = (rec: Recorder, cluster: string) => rec.inCluster(RELEASE, cluster, "istio-ingressgateway");
+const ingressService = (rec: Recorder, cluster: string) => rec.inCluster(SERVICE, cluster, "istio-ingressgateway");
 
 describe("ingress gateways of the dev mesh (on for the primaries)", () => {
     let rec: Recorder;
@@ -29,12 +23,12 @@ describe("ingress gateways of the dev mesh (on for the primaries)", () => {
             const values = reveal(release.inputs.values);
             expect(values).toEqual({ name: "istio-ingressgateway", service: { type: "None" } });
             expect(gatewayValueErrors(values)).toEqual([]);
-            const namespace = inCluster(rec, "kubernetes:core/v1:Namespace", cluster, "istio-ingress");
+            const namespace = rec.inCluster("kubernetes:core/v1:Namespace", cluster, "istio-ingress");
             expect(namespace).toHaveLength(1);
             // The chart's pods ask for injection themselves: the namespace carries no injection label.
             expect(namespace[0].inputs.metadata.labels).toBeUndefined();
             expect(rec.dependsOn(release, namespace[0])).toBe(true);
-            expect(rec.dependsOn(release, inCluster(rec, RELEASE, cluster, "istiod")[0])).toBe(true);
+            expect(rec.dependsOn(release, rec.inCluster(RELEASE, cluster, "istiod")[0])).toBe(true);
         }
         expect(ingressRelease(rec, "aks-east")).toEqual([]);
     });
@@ -59,7 +53,7 @@ describe("ingress gateways of the dev mesh (on for the primaries)", () => {
             expect(ingress).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
             expect(ingress).not.toBe(eastWest);
         }
-        const ew = inCluster(rec, SERVICE, "eks-west", "istio-eastwestgateway")[0].inputs.metadata.annotations;
+        const ew = rec.inCluster(SERVICE, "eks-west", "istio-eastwestgateway")[0].inputs.metadata.annotations;
         const ing = ingressService(rec, "eks-west")[0].inputs.metadata.annotations;
         const eips = (a: any) => a["service.beta.kubernetes.io/aws-load-balancer-eip-allocations"].split(",");
         expect(eips(ing)).toHaveLength(2);
@@ -83,21 +77,21 @@ describe("ingress gateways of the dev mesh (on for the primaries)", () => {
 
     it("routes /hello to helloworld over HTTP from every primary that configures an ingress gateway", () => {
         for (const cluster of ["eks-west", "gke-central"]) {
-            const [gateway] = inCluster(rec, "kubernetes:networking.istio.io/v1:Gateway", cluster, "helloworld-gateway");
+            const [gateway] = rec.inCluster("kubernetes:networking.istio.io/v1:Gateway", cluster, "helloworld-gateway");
             expect(gateway.inputs.metadata.namespace).toBe("sample");
             expect(gateway.inputs.spec).toEqual({
                 selector: { istio: "ingressgateway" },
                 servers: [{ port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["*"] }],
             });
-            const [route] = inCluster(rec, "kubernetes:networking.istio.io/v1:VirtualService", cluster, "helloworld-ingress");
+            const [route] = rec.inCluster("kubernetes:networking.istio.io/v1:VirtualService", cluster, "helloworld-ingress");
             expect(route.inputs.spec).toEqual({
                 hosts: ["*"],
                 gateways: ["helloworld-gateway"],
                 http: [{ match: [{ uri: { prefix: "/hello" } }], route: [{ destination: { host: "helloworld.sample.svc.cluster.local", port: { number: 5000 } } }] }],
             });
-            expect(rec.dependsOn(route, inCluster(rec, RELEASE, cluster, "istio-base")[0])).toBe(true);
+            expect(rec.dependsOn(route, rec.inCluster(RELEASE, cluster, "istio-base")[0])).toBe(true);
         }
-        expect(inCluster(rec, "kubernetes:networking.istio.io/v1:Gateway", "aks-east")).toEqual([]);
+        expect(rec.inCluster("kubernetes:networking.istio.io/v1:Gateway", "aks-east")).toEqual([]);
     });
 });
 
@@ -119,10 +113,10 @@ describe("an ingress gateway in a remote, with TLS", () => {
     it("waits for the remote to be attached, like the east-west gateway", () => {
         const [release] = ingressRelease(rec, "edge");
         for (const step of [
-            inCluster(rec, RELEASE, "hub", "istiod")[0],
-            inCluster(rec, "kubernetes:networking.istio.io/v1:Gateway", "hub", "istiod-gateway")[0],
-            inCluster(rec, SERVICE, "hub", "istio-eastwestgateway")[0],
-            inCluster(rec, "kubernetes:core/v1:Secret", "hub", "istio-remote-secret-edge")[0],
+            rec.inCluster(RELEASE, "hub", "istiod")[0],
+            rec.inCluster("kubernetes:networking.istio.io/v1:Gateway", "hub", "istiod-gateway")[0],
+            rec.inCluster(SERVICE, "hub", "istio-eastwestgateway")[0],
+            rec.inCluster("kubernetes:core/v1:Secret", "hub", "istio-remote-secret-edge")[0],
         ]) {
             expect({ step: step.name, waits: rec.dependsOn(release, step) }).toEqual({ step: step.name, waits: true });
         }

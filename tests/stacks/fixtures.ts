@@ -25,9 +25,9 @@ users:
     client-key-data: a2V5
 `;
 
-/** The dev stack's config as Pulumi.dev.yaml holds it (this project's keys without their namespace). */
-export function devStackConfig(): Record<string, unknown> {
-    const doc = parse(fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8"));
+/** A stack's config as its Pulumi.<stack>.yaml holds it (this project's keys without their namespace). */
+export function stackFileConfig(stack: string): Record<string, unknown> {
+    const doc = parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8"));
     return Object.fromEntries(
         Object.entries(doc.config as Record<string, unknown>).map(([k, v]) => [k.replace(/^istio-multicloud:/, ""), v]),
     );
@@ -48,7 +48,7 @@ export const meshes: Record<string, Record<string, unknown>> = {
             { name: "beta", cloud: "gcp", region: "europe-west1", project: "acme-mesh" },
         ],
     },
-    dev: devStackConfig(),
+    dev: stackFileConfig("dev"),
     "five-cluster": {
         meshId: "corp",
         "gcp:project": "acme-mesh",

@@ -9,33 +9,13 @@ const SECRET = "kubernetes:core/v1:Secret";
 const SERVICE = "kubernetes:core/v1:Service";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 /** Istio objects register under their own group and kind (networking.istio.io, security.istio.io). */
-const ISTIO = "istio objects";
-const isIstioType = (type: string) => /^kubernetes:[a-z.]+\.istio\.io\/v1:/.test(type);
+const ISTIO = (type: string) => /^kubernetes:[a-z.]+\.istio\.io\/v1:/.test(type);
 const ipv4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 /** Topology of each fixture: role and primary by cluster. */
 function topologyOf(config: Record<string, unknown>) {
     const clusters = config.clusters as { name: string; role?: string; primary?: string; network?: string }[];
     return clusters.map((c) => ({ name: c.name, role: c.role ?? "primary", primary: c.primary }));
-}
-
-/** The cluster a Kubernetes resource lands in: its provider is named after the cluster. */
-function clusterOf(rec: Recorder, r: Registration): string | undefined {
-    const provider = rec.providerOf(r);
-    return provider?.type === "pulumi:providers:kubernetes" ? provider.name : undefined;
-}
-
-function inCluster(rec: Recorder, type: string, cluster: string, k8sName?: string): Registration[] {
-    return rec.all
-        .filter((r) => r.type === type || (type === ISTIO && isIstioType(r.type)))
-        .filter((r) => clusterOf(rec, r) === cluster)
-        .filter((r) => k8sName === undefined || (type === RELEASE ? r.inputs.name : r.inputs.metadata?.name) === k8sName);
-}
-
-function oneIn(rec: Recorder, type: string, cluster: string, k8sName: string): Registration {
-    const found = inCluster(rec, type, cluster, k8sName);
-    if (found.length !== 1) throw new Error(`expected one ${type} ${k8sName} in ${cluster}, found ${found.length}`);
-    return found[0];
 }
 
 describe.each(Object.keys(meshes))("the %s mesh", (shape) => {
@@ -54,7 +34,7 @@ describe.each(Object.keys(meshes))("the %s mesh", (shape) => {
         const k8sResources = rec.all.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
         expect(k8sResources.length).toBeGreaterThan(0);
         for (const r of k8sResources) {
-            expect({ resource: r.name, cluster: clusterOf(rec, r) }).toEqual({
+            expect({ resource: r.name, cluster: rec.clusterOf(r) }).toEqual({
                 resource: r.name,
                 cluster: expect.stringMatching(new RegExp(`^(${topology.map((t) => t.name).join("|")})$`)),
             });
@@ -85,7 +65,7 @@ describe.each(Object.keys(meshes))("the %s mesh", (shape) => {
                 ["istiod", "istiod"],
                 ["istio-eastwestgateway", "gateway"],
             ]) {
-                const release = oneIn(rec, RELEASE, name, releaseName);
+                const release = rec.oneIn(RELEASE, name, releaseName);
                 expect(release.inputs).toMatchObject({
                     chart,
                     version: (config.istioVersion as string) ?? "1.30.4",
@@ -101,7 +81,7 @@ describe.each(Object.keys(meshes))("the %s mesh", (shape) => {
     it("labels istio-system with the network and, on a remote, names its primary", () => {
         const clusters = config.clusters as { name: string; network?: string; primary?: string }[];
         for (const c of clusters) {
-            const ns = oneIn(rec, NAMESPACE, c.name, "istio-system");
+            const ns = rec.oneIn(NAMESPACE, c.name, "istio-system");
             expect(ns.inputs.metadata.labels).toEqual({ "topology.istio.io/network": c.network ?? `network-${c.name}` });
             const annotations = ns.inputs.metadata.annotations;
             if (c.primary) {
@@ -114,7 +94,7 @@ describe.each(Object.keys(meshes))("the %s mesh", (shape) => {
 
     it("gives each primary's istiod its cluster, network and mesh, and remotes' primaries two external replicas", () => {
         for (const p of primaries) {
-            const values = reveal(oneIn(rec, RELEASE, p.name, "istiod").inputs.values);
+            const values = reveal(rec.oneIn(RELEASE, p.name, "istiod").inputs.values);
             const servesRemotes = remotes.some((r) => r.primary === p.name);
             expect(values).toEqual({
                 global: {
@@ -125,14 +105,14 @@ describe.each(Object.keys(meshes))("the %s mesh", (shape) => {
                 },
                 ...(servesRemotes ? { autoscaleMin: 2 } : {}),
             });
-            expect(reveal(oneIn(rec, RELEASE, p.name, "istio-base").inputs.values)).toEqual({});
+            expect(reveal(rec.oneIn(RELEASE, p.name, "istio-base").inputs.values)).toEqual({});
         }
     });
 
     it("configures each remote from its primary: profile, injection path and the primary's static IP", async () => {
         for (const r of remotes) {
-            const values = reveal(oneIn(rec, RELEASE, r.name, "istiod").inputs.values);
-            const network = (oneIn(rec, NAMESPACE, r.name, "istio-system").inputs.metadata.labels as any)["topology.istio.io/network"];
+            const values = reveal(rec.oneIn(RELEASE, r.name, "istiod").inputs.values);
+            const network = (rec.oneIn(NAMESPACE, r.name, "istio-system").inputs.metadata.labels as any)["topology.istio.io/network"];
             const primaryAddress = (await resolve(outputs.clusters[r.primary!].eastWestAddress)).value;
             expect(primaryAddress).toMatch(ipv4);
             expect(values).toEqual({
@@ -146,27 +126,27 @@ describe.each(Object.keys(meshes))("the %s mesh", (shape) => {
                 },
                 istiodRemote: { injectionPath: `/inject/cluster/${r.name}/net/${network}` },
             });
-            expect(reveal(oneIn(rec, RELEASE, r.name, "istio-base").inputs.values)).toEqual({ profile: "remote" });
+            expect(reveal(rec.oneIn(RELEASE, r.name, "istio-base").inputs.values)).toEqual({ profile: "remote" });
         }
     });
 
     it("puts cacerts in every primary before istiod and no CA material in remotes", () => {
         for (const p of primaries) {
-            const cacerts = oneIn(rec, SECRET, p.name, "cacerts");
+            const cacerts = rec.oneIn(SECRET, p.name, "cacerts");
             expect(isSecret(cacerts.inputs.stringData)).toBe(true);
             expect(Object.keys(reveal(cacerts.inputs.stringData)).sort()).toEqual(
                 ["ca-cert.pem", "ca-key.pem", "cert-chain.pem", "root-cert.pem"],
             );
-            expect(rec.dependsOn(oneIn(rec, RELEASE, p.name, "istiod"), cacerts)).toBe(true);
+            expect(rec.dependsOn(rec.oneIn(RELEASE, p.name, "istiod"), cacerts)).toBe(true);
         }
         for (const r of remotes) {
-            expect(inCluster(rec, SECRET, r.name, "cacerts")).toEqual([]);
+            expect(rec.inCluster(SECRET, r.name, "cacerts")).toEqual([]);
         }
     });
 
     it("puts Istio configuration on primaries only, istiod's exposure only where remotes need it", () => {
         for (const p of primaries) {
-            const names = inCluster(rec, ISTIO, p.name)
+            const names = rec.inCluster(ISTIO, p.name)
                 .filter((o) => o.inputs.apiVersion === "networking.istio.io/v1" && o.inputs.metadata.namespace === "istio-system")
                 .map((o) => `${o.inputs.kind}/${o.inputs.metadata.name}`)
                 .sort();
@@ -176,25 +156,25 @@ describe.each(Object.keys(meshes))("the %s mesh", (shape) => {
                     ? ["Gateway/cross-network-gateway", "Gateway/istiod-gateway", "VirtualService/istiod-vs"]
                     : ["Gateway/cross-network-gateway"],
             );
-            for (const o of inCluster(rec, ISTIO, p.name)) {
-                expect(rec.dependsOn(o, oneIn(rec, RELEASE, p.name, "istio-base"))).toBe(true);
-                expect(rec.dependsOn(o, oneIn(rec, RELEASE, p.name, "istiod"))).toBe(true);
+            for (const o of rec.inCluster(ISTIO, p.name)) {
+                expect(rec.dependsOn(o, rec.oneIn(RELEASE, p.name, "istio-base"))).toBe(true);
+                expect(rec.dependsOn(o, rec.oneIn(RELEASE, p.name, "istiod"))).toBe(true);
             }
         }
         for (const r of remotes) {
-            expect(inCluster(rec, ISTIO, r.name)).toEqual([]);
+            expect(rec.inCluster(ISTIO, r.name)).toEqual([]);
         }
     });
 
     it("makes mTLS STRICT mesh-wide on every primary and writes no PeerAuthentication in remotes", () => {
         for (const p of primaries) {
-            const policies = inCluster(rec, "kubernetes:security.istio.io/v1:PeerAuthentication", p.name);
+            const policies = rec.inCluster("kubernetes:security.istio.io/v1:PeerAuthentication", p.name);
             expect(policies.map((x) => [x.inputs.metadata, x.inputs.spec])).toEqual([
                 [{ name: "default", namespace: "istio-system" }, { mtls: { mode: "STRICT" } }],
             ]);
         }
         for (const r of remotes) {
-            expect(inCluster(rec, "kubernetes:security.istio.io/v1:PeerAuthentication", r.name)).toEqual([]);
+            expect(rec.inCluster("kubernetes:security.istio.io/v1:PeerAuthentication", r.name)).toEqual([]);
         }
     });
 
@@ -202,11 +182,11 @@ describe.each(Object.keys(meshes))("the %s mesh", (shape) => {
         const apiUrls: Record<string, string> = {};
         for (const t of topology) apiUrls[t.name] = (await resolve(outputs.clusters[t.name].apiServerUrl)).value;
         for (const p of primaries) {
-            const held = inCluster(rec, SECRET, p.name).filter((s) => s.inputs.metadata.name.startsWith("istio-remote-secret-"));
+            const held = rec.inCluster(SECRET, p.name).filter((s) => s.inputs.metadata.name.startsWith("istio-remote-secret-"));
             const others = topology.filter((t) => t.name !== p.name).map((t) => t.name);
             expect(held.map((s) => s.inputs.metadata.name).sort()).toEqual(others.map((o) => `istio-remote-secret-${o}`).sort());
             for (const other of others) {
-                const s = oneIn(rec, SECRET, p.name, `istio-remote-secret-${other}`);
+                const s = rec.oneIn(SECRET, p.name, `istio-remote-secret-${other}`);
                 expect(s.inputs.metadata).toMatchObject({
                     namespace: "istio-system",
                     labels: { "istio/multiCluster": "true" },
@@ -223,34 +203,34 @@ describe.each(Object.keys(meshes))("the %s mesh", (shape) => {
                 expect(kubeconfig["current-context"]).toBe(other);
                 expect(kubeconfig.users).toEqual([{ name: other, user: { token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/) } }]);
                 // It follows both control planes and the token from the other cluster.
-                expect(rec.dependsOn(s, oneIn(rec, RELEASE, p.name, "istiod"))).toBe(true);
-                expect(rec.dependsOn(s, oneIn(rec, RELEASE, other, "istiod"))).toBe(true);
+                expect(rec.dependsOn(s, rec.oneIn(RELEASE, p.name, "istiod"))).toBe(true);
+                expect(rec.dependsOn(s, rec.oneIn(RELEASE, other, "istiod"))).toBe(true);
             }
         }
         for (const r of remotes) {
-            const held = inCluster(rec, SECRET, r.name).filter((s) => s.inputs.metadata.name.startsWith("istio-remote-secret-"));
+            const held = rec.inCluster(SECRET, r.name).filter((s) => s.inputs.metadata.name.startsWith("istio-remote-secret-"));
             expect(held).toEqual([]);
         }
     });
 
     it("asks each cluster's token controller for a reader token after base and istiod", () => {
         for (const t of topology) {
-            const token = oneIn(rec, SECRET, t.name, "istio-reader-service-account-istio-remote-secret-token");
+            const token = rec.oneIn(SECRET, t.name, "istio-reader-service-account-istio-remote-secret-token");
             expect(token.inputs.type).toBe("kubernetes.io/service-account-token");
             expect(token.inputs.metadata.annotations).toEqual({
                 "kubernetes.io/service-account.name": "istio-reader-service-account",
             });
-            expect(rec.dependsOn(token, oneIn(rec, RELEASE, t.name, "istio-base"))).toBe(true);
-            expect(rec.dependsOn(token, oneIn(rec, RELEASE, t.name, "istiod"))).toBe(true);
+            expect(rec.dependsOn(token, rec.oneIn(RELEASE, t.name, "istio-base"))).toBe(true);
+            expect(rec.dependsOn(token, rec.oneIn(RELEASE, t.name, "istiod"))).toBe(true);
         }
     });
 
     it("orders each cluster: namespace and nodes, then base, then istiod, then the east-west gateway", () => {
         for (const t of topology) {
-            const ns = oneIn(rec, NAMESPACE, t.name, "istio-system");
-            const base = oneIn(rec, RELEASE, t.name, "istio-base");
-            const istiod = oneIn(rec, RELEASE, t.name, "istiod");
-            const gateway = oneIn(rec, RELEASE, t.name, "istio-eastwestgateway");
+            const ns = rec.oneIn(NAMESPACE, t.name, "istio-system");
+            const base = rec.oneIn(RELEASE, t.name, "istio-base");
+            const istiod = rec.oneIn(RELEASE, t.name, "istiod");
+            const gateway = rec.oneIn(RELEASE, t.name, "istio-eastwestgateway");
             expect(rec.dependsOn(base, ns)).toBe(true);
             expect(rec.dependsOn(istiod, base)).toBe(true);
             expect(rec.dependsOn(istiod, ns)).toBe(true);
@@ -266,24 +246,24 @@ describe.each(Object.keys(meshes))("the %s mesh", (shape) => {
     it("installs a remote's charts in parallel with its primary but its gateway only once attached", () => {
         for (const r of remotes) {
             const p = r.primary!;
-            const remoteIstiod = oneIn(rec, RELEASE, r.name, "istiod");
-            const remoteBase = oneIn(rec, RELEASE, r.name, "istio-base");
+            const remoteIstiod = rec.oneIn(RELEASE, r.name, "istiod");
+            const remoteBase = rec.oneIn(RELEASE, r.name, "istio-base");
             for (const primaryResource of [
-                oneIn(rec, RELEASE, p, "istiod"),
-                oneIn(rec, RELEASE, p, "istio-eastwestgateway"),
-                oneIn(rec, SERVICE, p, "istio-eastwestgateway"),
+                rec.oneIn(RELEASE, p, "istiod"),
+                rec.oneIn(RELEASE, p, "istio-eastwestgateway"),
+                rec.oneIn(SERVICE, p, "istio-eastwestgateway"),
             ]) {
                 expect(rec.dependsOn(remoteIstiod, primaryResource)).toBe(false);
                 expect(rec.dependsOn(remoteBase, primaryResource)).toBe(false);
             }
-            const gateway = oneIn(rec, RELEASE, r.name, "istio-eastwestgateway");
+            const gateway = rec.oneIn(RELEASE, r.name, "istio-eastwestgateway");
             for (const needed of [
-                oneIn(rec, RELEASE, p, "istiod"),
-                oneIn(rec, ISTIO, p, "istiod-gateway"),
-                oneIn(rec, ISTIO, p, "istiod-vs"),
-                oneIn(rec, SERVICE, p, "istio-eastwestgateway"),
-                oneIn(rec, RELEASE, p, "istio-eastwestgateway"),
-                oneIn(rec, SECRET, p, `istio-remote-secret-${r.name}`),
+                rec.oneIn(RELEASE, p, "istiod"),
+                rec.oneIn(ISTIO, p, "istiod-gateway"),
+                rec.oneIn(ISTIO, p, "istiod-vs"),
+                rec.oneIn(SERVICE, p, "istio-eastwestgateway"),
+                rec.oneIn(RELEASE, p, "istio-eastwestgateway"),
+                rec.oneIn(SECRET, p, `istio-remote-secret-${r.name}`),
             ]) {
                 expect({ needed: needed.name, waits: rec.dependsOn(gateway, needed) }).toEqual({ needed: needed.name, waits: true });
             }

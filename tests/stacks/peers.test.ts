@@ -4,7 +4,7 @@ import type { PublishedStack } from "../../tools/synthetic/outputs";
 import { buildMesh, MeshOutputs } from "../../stacks/mesh";
 import { checkPeers, ClusterContract, PeerError, PublishedPeerStack } from "../../stacks/peers";
 import { parseMeshConfig } from "../../stacks/config";
-import { Recorder, reveal, settle, startMockEngine } from "../harness";
+import { Recorder, Registration, reveal, settle, startMockEngine } from "../harness";
 
 const EAST = "acme/istio-multicloud/east-team";
 const WEST = "acme/istio-multicloud/west-team";
@@ -26,12 +26,12 @@ async function publish(outputs: MeshOutputs): Promise<PublishedStack & { outputs
     return { outputs: JSON.parse(JSON.stringify(plain)), secretOutputNames };
 }
 
-const release = (rec: Recorder, cluster: string, name: string) =>
-    rec.ofType("kubernetes:helm.sh/v3:Release").find((r) => rec.providerOf(r)?.name === cluster && r.inputs.name === name);
+const release = (rec: Recorder, cluster: string, name: string): Registration | undefined =>
+    rec.inCluster("kubernetes:helm.sh/v3:Release", cluster, name)[0];
 const secretsIn = (rec: Recorder, cluster: string) =>
     rec
-        .ofType("kubernetes:core/v1:Secret")
-        .filter((s) => rec.providerOf(s)?.name === cluster && s.inputs.metadata.name.startsWith("istio-remote-secret-"))
+        .inCluster("kubernetes:core/v1:Secret", cluster)
+        .filter((s) => s.inputs.metadata.name.startsWith("istio-remote-secret-"))
         .map((s) => ({ name: s.inputs.metadata.name, data: reveal(s.inputs.stringData) }));
 
 describe("a primary-remote mesh split over two stacks, pass by pass", () => {

@@ -8,7 +8,7 @@ import { runPlan } from "../../tools/plan/main";
 import { readStackConfig } from "../../tools/plan/stackConfig";
 import { syntheticServer } from "../../tools/synthetic/placeholders";
 import { Recorder, reveal } from "../harness";
-import { devStackConfig, existingKubeconfig, runMesh } from "../stacks/fixtures";
+import { stackFileConfig, existingKubeconfig, runMesh } from "../stacks/fixtures";
 
 const root = path.join(__dirname, "..", "..");
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -42,7 +42,7 @@ describe("npm run plan on the dev stack", () => {
         out = tmpDir("plan-out-");
         result = await runPlan({ stack: "dev", out, projectDir: root, parallel: 8 });
         // The same program run the tests run, for what it sends.
-        ({ rec } = await runMesh(devStackConfig()));
+        ({ rec } = await runMesh(stackFileConfig("dev")));
     });
 
     it("succeeds and says first that the outputs are synthetic", () => {

@@ -3,7 +3,7 @@ import { durationRuleFor, durationTable, formatDuration, ResourceFacts, unknownT
 import { criticalPath, Operation, scheduledFinish, sequentialSum, topologicalOrder } from "../../tools/plan/schedule";
 import { operationsOf, timeToMesh } from "../../tools/plan/timeToMesh";
 import { Recorder } from "../harness";
-import { devStackConfig, runMesh } from "../stacks/fixtures";
+import { stackFileConfig, runMesh } from "../stacks/fixtures";
 
 const op = (id: string, seconds: number, ...dependsOn: string[]): Operation => ({ id, seconds, dependsOn });
 const ids = (ops: Operation[]) => ops.map((o) => o.id);
@@ -139,11 +139,11 @@ describe("typical durations", () => {
 
 describe("the dev stack's recorded graph", () => {
     let rec: Recorder;
-    const { "gcp:project": gcpProject, ...raw } = devStackConfig() as Record<string, unknown>;
+    const { "gcp:project": gcpProject, ...raw } = stackFileConfig("dev") as Record<string, unknown>;
     const config = parseMeshConfig(raw, { gcpProject: gcpProject as string }).config;
 
     beforeAll(async () => {
-        ({ rec } = await runMesh(devStackConfig()));
+        ({ rec } = await runMesh(stackFileConfig("dev")));
     });
 
     const opNamed = (type: string, name: string) => operationsOf(rec, config).find((o) => o.registration.type === type && o.registration.name === name)!;

@@ -15,6 +15,7 @@ import { cloudMocks } from "../synthetic/outputs";
 import { benchGcpProject, benchStackConfig } from "./configs";
 import { delayedMocks } from "./simulate";
 import { BenchRow, renderBenchTable } from "./table";
+import { readOptions, UsageError } from "../cli";
 
 /** What the benchmark runs. */
 export interface BenchOptions {
@@ -93,18 +94,17 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
 /** Parses `--sizes 3,10,25 --ms-per-minute 5 --parallel 8`. */
 export function parseBenchArgs(argv: string[], defaults: BenchOptions = defaultBenchOptions()): BenchOptions {
     const options = { ...defaults };
-    for (let i = 0; i < argv.length; i += 2) {
-        const [flag, value] = [argv[i], argv[i + 1]];
-        const number = (v: string | undefined) => {
-            const n = Number(v);
-            if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} needs a positive number, not ${JSON.stringify(v)}`);
-            return n;
-        };
-        if (flag === "--sizes") options.sizes = (value ?? "").split(",").map((s) => Math.round(number(s)));
-        else if (flag === "--ms-per-minute") options.msPerMinute = number(value);
-        else if (flag === "--parallel") options.parallel = Math.round(number(value));
-        else throw new Error(`unknown option ${flag} (options: --sizes, --ms-per-minute, --parallel)`);
-    }
+    const { values, positionals } = readOptions(argv, { valued: ["--sizes", "--ms-per-minute", "--parallel"] });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+    const number = (flag: string, v: string | undefined) => {
+        const n = Number(v);
+        if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} needs a positive number, not ${JSON.stringify(v)}`);
+        return n;
+    };
+    const sizes = values.get("--sizes");
+    if (sizes !== undefined) options.sizes = sizes.split(",").map((s) => Math.round(number("--sizes", s)));
+    if (values.has("--ms-per-minute")) options.msPerMinute = number("--ms-per-minute", values.get("--ms-per-minute"));
+    if (values.has("--parallel")) options.parallel = Math.round(number("--parallel", values.get("--parallel")));
     return options;
 }
 

@@ -1,13 +1,8 @@
 /** Command line of the mesh orchestrator. Pure: no I/O. */
+import { readOptions, UsageError, wantsHelp } from "../cli";
 import type { Operation } from "./order";
 
-/** A bad command line; its message says what to change. */
-export class UsageError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "UsageError";
-    }
-}
+export { UsageError } from "../cli";
 
 /** A valid command line. */
 export type MeshArgs =
@@ -63,35 +58,17 @@ const flags = ["--yes"];
 
 /** Parses argv (without node and the script); throws UsageError. */
 export function parseArgs(argv: string[], cwd: string): MeshArgs {
-    if (argv.some((a) => a === "-h" || a === "--help")) return { help: true };
-    let operation: Operation | undefined;
-    const values = new Map<string, string>();
-    let yes = false;
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        if (!arg.startsWith("-")) {
-            if (operation !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(arg)}: give one of ${operations.join(", ")}, once`);
-            if (!operations.includes(arg as Operation)) {
-                throw new UsageError(`${JSON.stringify(arg)} is not an operation (valid: ${operations.join(", ")})`);
-            }
-            operation = arg as Operation;
-            continue;
-        }
-        const eq = arg.indexOf("=");
-        const name = eq >= 0 ? arg.slice(0, eq) : arg;
-        if (flags.includes(name)) {
-            if (eq >= 0) throw new UsageError(`${name} takes no value`);
-            yes = true;
-            continue;
-        }
-        if (!valued.includes(name)) throw new UsageError(`unknown option ${name} (options: ${[...valued, ...flags].join(", ")})`);
-        let value: string | undefined;
-        if (eq >= 0) value = arg.slice(eq + 1);
-        else if (i + 1 < argv.length && !argv[i + 1].startsWith("-")) value = argv[++i];
-        if (value === undefined || value === "") throw new UsageError(`${name} needs a value`);
-        if (values.has(name)) throw new UsageError(`${name} is given twice`);
-        values.set(name, value);
+    if (wantsHelp(argv)) return { help: true };
+    const { values, flags: given, positionals } = readOptions(argv, { valued, flags });
+    if (positionals.length > 1) {
+        throw new UsageError(`unexpected argument ${JSON.stringify(positionals[1])}: give one of ${operations.join(", ")}, once`);
     }
+    const [word] = positionals;
+    if (word !== undefined && !operations.includes(word as Operation)) {
+        throw new UsageError(`${JSON.stringify(word)} is not an operation (valid: ${operations.join(", ")})`);
+    }
+    const operation = word as Operation | undefined;
+    const yes = given.has("--yes");
     if (operation === undefined) throw new UsageError(`an operation is required: ${operations.join(", ")}`);
     const rawStacks = values.get("--stacks");
     if (rawStacks === undefined) throw new UsageError("--stacks is required: every stack of the mesh, e.g. --stacks eks-team,aks-team");

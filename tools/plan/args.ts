@@ -1,13 +1,9 @@
 /** Command-line arguments of the plan. Pure: no I/O. */
 import * as os from "os";
 
-/** A bad command line; its message says what to change. */
-export class UsageError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "UsageError";
-    }
-}
+import { readOptions, UsageError, wantsHelp } from "../cli";
+
+export { UsageError } from "../cli";
 
 /** What the plan is asked to do. */
 export interface PlanOptions {
@@ -58,20 +54,10 @@ const options = ["--stack", "--out", "--parallel", "--cwd"];
 
 /** Parses argv (without node and the script); `help` when asked for. Throws UsageError. */
 export function parseArgs(argv: string[]): PlanOptions | "help" {
-    const values = new Map<string, string>();
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        if (arg === "-h" || arg === "--help") return "help";
-        if (!arg.startsWith("--")) throw new UsageError(`unexpected argument ${JSON.stringify(arg)}: options take the form --stack <name>`);
-        const eq = arg.indexOf("=");
-        const name = eq >= 0 ? arg.slice(0, eq) : arg;
-        if (!options.includes(name)) throw new UsageError(`unknown option ${name} (options: ${options.join(", ")})`);
-        let value: string | undefined;
-        if (eq >= 0) value = arg.slice(eq + 1);
-        else if (i + 1 < argv.length && !argv[i + 1].startsWith("--")) value = argv[++i];
-        if (value === undefined || value === "") throw new UsageError(`${name} needs a value`);
-        if (values.has(name)) throw new UsageError(`${name} is given twice`);
-        values.set(name, value);
+    if (wantsHelp(argv)) return "help";
+    const { values, positionals } = readOptions(argv, { valued: options });
+    if (positionals.length > 0) {
+        throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}: options take the form --stack <name>`);
     }
     const stack = values.get("--stack");
     if (!stack) throw new UsageError("--stack is required, e.g. --stack dev (plans Pulumi.dev.yaml)");

@@ -176,6 +176,35 @@ export class Recorder {
         return r.provider ? this.byUrn(r.provider.split("::").slice(0, -1).join("::")) : undefined;
     }
 
+    /** The cluster a Kubernetes object lands in: its Kubernetes provider is named after the cluster. */
+    clusterOf(r: Registration): string | undefined {
+        const provider = this.providerOf(r);
+        return provider?.type === "pulumi:providers:kubernetes" ? provider.name : undefined;
+    }
+
+    /**
+     * Kubernetes objects in one cluster, of a type (or of types a test accepts), optionally by
+     * object name (`metadata.name`, or a Helm release's release name).
+     */
+    inCluster(type: string | ((type: string) => boolean), cluster: string, name?: string): Registration[] {
+        const typeMatches = typeof type === "string" ? (t: string) => t === type : type;
+        return this.all.filter(
+            (r) =>
+                typeMatches(r.type) &&
+                this.clusterOf(r) === cluster &&
+                (name === undefined || (r.inputs.metadata?.name ?? r.inputs.name) === name),
+        );
+    }
+
+    /** The one object of a type and name in a cluster; throws saying how many there were. */
+    oneIn(type: string | ((type: string) => boolean), cluster: string, name: string): Registration {
+        const found = this.inCluster(type, cluster, name);
+        if (found.length !== 1) {
+            throw new Error(`expected one ${typeof type === "string" ? type : "object"} ${name} in ${cluster}, found ${found.length}`);
+        }
+        return found[0];
+    }
+
     /** Ancestors of a registration, nearest first. */
     ancestors(r: Registration): Registration[] {
         const out: Registration[] = [];

@@ -1,12 +1,7 @@
 /** Command-line arguments of verify. Pure: no I/O. */
+import { readOptions, UsageError, wantsHelp } from "../cli";
 
-/** A bad command line; its message says what to change. */
-export class UsageError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "UsageError";
-    }
-}
+export { UsageError } from "../cli";
 
 /** A valid command line. */
 export type VerifyArgs = { help: true } | { help: false; stack: string; requests: number; cwd: string; insecureIngress: boolean };
@@ -48,34 +43,13 @@ Exit code: 0 when the mesh passes every check, 1 otherwise.`;
 const valued = ["--stack", "--requests", "--cwd"];
 /** Options that are on when given and take no value. */
 const flags = ["--insecure-ingress", "--help"];
-const options = [...valued, ...flags];
 
 /** Parses argv (without node and the script); throws UsageError. */
 export function parseArgs(argv: string[], cwd: string): VerifyArgs {
-    const values = new Map<string, string>();
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        if (arg === "-h" || arg === "--help") return { help: true };
-        if (!arg.startsWith("-")) {
-            throw new UsageError(`unexpected argument ${JSON.stringify(arg)}: options take the form --stack <name>`);
-        }
-        const eq = arg.indexOf("=");
-        const name = eq >= 0 ? arg.slice(0, eq) : arg;
-        if (!options.includes(name)) {
-            throw new UsageError(`unknown option ${name} (options: ${options.join(", ")})`);
-        }
-        if (flags.includes(name)) {
-            if (eq >= 0) throw new UsageError(`${name} takes no value`);
-            if (values.has(name)) throw new UsageError(`${name} is given twice`);
-            values.set(name, "");
-            continue;
-        }
-        let value: string | undefined;
-        if (eq >= 0) value = arg.slice(eq + 1);
-        else if (i + 1 < argv.length && !argv[i + 1].startsWith("--")) value = argv[++i];
-        if (value === undefined || value === "") throw new UsageError(`${name} needs a value`);
-        if (values.has(name)) throw new UsageError(`${name} is given twice`);
-        values.set(name, value);
+    if (wantsHelp(argv)) return { help: true };
+    const { values, flags: given, positionals } = readOptions(argv, { valued, flags });
+    if (positionals.length > 0) {
+        throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}: options take the form --stack <name>`);
     }
     const stack = values.get("--stack");
     if (stack === undefined) throw new UsageError("--stack is required: the stack to verify, e.g. --stack dev");
@@ -88,5 +62,5 @@ export function parseArgs(argv: string[], cwd: string): VerifyArgs {
             throw new UsageError(`--requests: ${JSON.stringify(rawRequests)} is not a whole number from 1 to ${maxRequests}`);
         }
     }
-    return { help: false, stack, requests, cwd: values.get("--cwd") ?? cwd, insecureIngress: values.has("--insecure-ingress") };
+    return { help: false, stack, requests, cwd: values.get("--cwd") ?? cwd, insecureIngress: given.has("--insecure-ingress") };
 }

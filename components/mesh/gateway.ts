@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { StaticAddress } from "../clusters/cluster";
-import type { IstioCharts } from "./chart";
+import { HelmValues, istioChart, IstioCharts, releaseBasics } from "./chart";
 
 /** What every Istio gateway of a cluster needs: where it runs, when it may start, its address. */
 export interface GatewayArgs {
@@ -23,6 +23,27 @@ export interface GatewayArgs {
      * attached). Pods admitted earlier stay uninjected and never start.
      */
     injectionReady: pulumi.Resource[];
+}
+
+/** Seconds a gateway Release waits; in a remote, injection waits on cross-cloud load balancers. */
+export const gatewayTimeoutSeconds = 1200;
+
+/** The `gateway` chart as release `releaseName`, started once injection works in its cluster. */
+export function gatewayRelease(
+    resourceName: string,
+    release: { name: string; namespace: pulumi.Input<string>; values: HelmValues },
+    args: GatewayArgs,
+    opts: pulumi.CustomResourceOptions,
+): k8s.helm.v3.Release {
+    return new k8s.helm.v3.Release(
+        resourceName,
+        {
+            ...releaseBasics(release.name, release.namespace, gatewayTimeoutSeconds),
+            ...istioChart(args.charts, "gateway"),
+            values: release.values,
+        },
+        { ...opts, dependsOn: [...args.injectionReady, ...args.nodesReady] },
+    );
 }
 
 /** A gateway's LoadBalancer Service: what it selects, where it listens, which address it takes. */
