@@ -33,9 +33,38 @@ export interface Registration {
     ignoreChanges: string[];
     protect: boolean;
     customTimeouts?: { create: string; update: string; delete: string };
+    /** URNs this resource was known by before (its aliases, resolved as the engine resolves them). */
+    aliases: string[];
 }
 
 const sig = pulumi.runtime.specialSigKey;
+
+/**
+ * The URN of a resource of `type` and `name` under `parent`, built the way the mock monitor
+ * builds the URNs it hands out (`@pulumi/pulumi/runtime/mocks.js`: the parent's own type, then
+ * this one's), so that recorded URNs and resolved aliases compare.
+ */
+function urnOf(stack: string, project: string, parent: string, type: string, name: string): string {
+    const qualified = parent ? `${parent.split("::")[2].split("$").pop()}$${type}` : type;
+    return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}
+
+/**
+ * An alias as the engine reads it: a URN, or a spec whose empty fields default to the
+ * resource's own name, type, stack, project and parent (`noParent` means at the stack's root).
+ */
+function aliasUrn(alias: any, req: any): string {
+    if (alias.hasUrn()) return alias.getUrn();
+    const spec = alias.getSpec();
+    const parent = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
+    return urnOf(
+        spec.getStack() || pulumi.getStack(),
+        spec.getProject() || pulumi.getProject(),
+        parent,
+        spec.getType() || req.getType(),
+        spec.getName() || req.getName(),
+    );
+}
 
 /** URNs of the resource references anywhere in serialized properties. */
 function resourceReferences(value: unknown, found: string[] = []): string[] {
@@ -133,6 +162,7 @@ export function startMockEngine(config: Record<string, unknown>, options: MockEn
                     customTimeouts: timeouts
                         ? { create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() }
                         : undefined,
+                    aliases: req.getAliasesList().map((a: any) => aliasUrn(a, req)),
                 });
             }
             callback(err, resp);

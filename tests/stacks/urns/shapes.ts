@@ -1,0 +1,94 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { PublishedStack } from "../../../tools/synthetic/outputs";
+import { buildMesh, MeshOutputs } from "../../../stacks/mesh";
+import { settle, startMockEngine } from "../../harness";
+import { existingKubeconfig, meshes, stackFileConfig } from "../fixtures";
+
+/**
+ * The stacks whose URNs are a contract: the example stack files, the shapes the tests build, and
+ * one with every optional feature on, so that every resource the program can register is covered.
+ */
+const everything: Record<string, unknown> = {
+    ...meshes["five-cluster"],
+    demo: true,
+    trafficPolicy: { localityFailover: true, versionHeader: true },
+    ingressTls: { host: "hello.example.com", credentialName: "hello-tls" },
+    adminPrincipals: {
+        aws: ["arn:aws:iam::123456789012:role/ci"],
+        azure: ["00000000-0000-0000-0000-000000000001"],
+        gcp: ["serviceAccount:ci@acme-mesh.iam.gserviceaccount.com"],
+    },
+    clusters: (meshes["five-cluster"].clusters as Record<string, unknown>[]).map((c) => ({
+        ...c,
+        ingress: true,
+        eastWestSourceRanges: ["203.0.113.0/24"],
+        ...(c.cloud === "existing" ? { eastWestAddress: "203.0.113.20", ingressAddress: "203.0.113.21" } : {}),
+    })),
+    kubeconfigs: { onprem: existingKubeconfig },
+};
+
+/** A primary-remote mesh split over two stacks, each after its second pass. */
+const EAST = "acme/istio-multicloud/east-team";
+const WEST = "acme/istio-multicloud/west-team";
+const eastTeam = {
+    clusters: [{ name: "east", cloud: "aws", region: "us-east-1", network: "net-east" }],
+    peers: [{ name: "west", stack: WEST, role: "remote", network: "net-west", primary: "east" }],
+};
+const westTeam = {
+    clusters: [{ name: "west", cloud: "gcp", region: "us-west1", project: "acme-mesh", network: "net-west", role: "remote", primary: "east" }],
+    peers: [{ name: "east", stack: EAST, role: "primary", network: "net-east" }],
+    rootCaFrom: EAST,
+};
+
+/** URNs one run of the program registers, with what each registration names as its aliases. */
+export interface RegisteredUrns {
+    urns: string[];
+    aliases: string[];
+}
+
+async function run(config: Record<string, unknown>, stack: string, published: Record<string, PublishedStack> = {}) {
+    const rec = startMockEngine(config, { stack, secretKeys: ["kubeconfigs"], publishedStacks: published });
+    const outputs = await buildMesh();
+    await settle();
+    return { rec, published: await publish(outputs) };
+}
+
+/** What a stack run publishes, as the engine hands it to a StackReference. */
+async function publish(outputs: MeshOutputs): Promise<PublishedStack> {
+    const plain = await new Promise<any>((ok) => pulumi.output(outputs as any).apply(ok));
+    return { outputs: JSON.parse(JSON.stringify(plain)), secretOutputNames: ["kubeconfigs", "remoteSecrets", "caBundles"] };
+}
+
+const single = (config: Record<string, unknown>, stack = "dev") => async () => (await run(config, stack)).rec;
+
+/** Every shape of the contract, by name: a program run that returns its recorder. */
+export const urnShapes = {
+    dev: single(stackFileConfig("dev")),
+    local: single(stackFileConfig("local"), "local"),
+    "primary-remote": single(meshes["primary-remote"]),
+    "multi-primary": single(meshes["multi-primary"]),
+    "five-cluster": single(meshes["five-cluster"]),
+    everything: single(everything),
+    "split-east-team": async () => {
+        const east1 = await run(eastTeam, "east-team");
+        const west1 = await run(westTeam, "west-team", { [EAST]: east1.published });
+        return (await run(eastTeam, "east-team", { [WEST]: west1.published })).rec;
+    },
+    "split-west-team": async () => {
+        const east1 = await run(eastTeam, "east-team");
+        const west1 = await run(westTeam, "west-team", { [EAST]: east1.published });
+        const east2 = await run(eastTeam, "east-team", { [WEST]: west1.published });
+        return (await run(westTeam, "west-team", { [EAST]: east2.published })).rec;
+    },
+};
+
+export type UrnShape = keyof typeof urnShapes;
+
+/** The URNs a shape registers today, and the old URNs its registrations carry as aliases. */
+export async function registeredUrns(shape: UrnShape): Promise<RegisteredUrns> {
+    const rec = await urnShapes[shape]();
+    return {
+        urns: rec.all.map((r) => r.urn).sort(),
+        aliases: [...new Set(rec.all.flatMap((r) => r.aliases))].sort(),
+    };
+}

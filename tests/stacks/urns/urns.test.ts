@@ -1,0 +1,63 @@
+import * as fs from "fs";
+import * as path from "path";
+import { registeredUrns, UrnShape, urnShapes } from "./shapes";
+
+/**
+ * URNs are a contract: a stack deployed from an earlier main must take this one without a
+ * resource being replaced that its user did not ask to replace. `recorded.json` holds every URN
+ * these shapes have registered on main since the contract began (recorded before any change that
+ * could move one); each must still be registered, or be an alias of a registration, as the
+ * engine would then move the resource instead of deleting it and creating a new one.
+ *
+ * `npm run urns:record` adds the URNs of resources that are new; it never removes one.
+ */
+const fixture = path.join(__dirname, "recorded.json");
+const recorded: Record<string, string[]> = fs.existsSync(fixture) ? JSON.parse(fs.readFileSync(fixture, "utf8")) : {};
+const recording = process.env.URNS_RECORD === "1";
+
+describe("URNs recorded from earlier mains", () => {
+    const shapes = Object.keys(urnShapes) as UrnShape[];
+
+    if (recording) {
+        it("records the URNs of every shape (union with what was recorded)", async () => {
+            const next: Record<string, string[]> = {};
+            for (const shape of shapes) {
+                const { urns } = await registeredUrns(shape);
+                next[shape] = [...new Set([...(recorded[shape] ?? []), ...urns])].sort();
+            }
+            fs.writeFileSync(fixture, JSON.stringify(next, null, 2) + "\n");
+        });
+        return;
+    }
+
+    it("has a recording for every shape", () => {
+        expect(Object.keys(recorded).sort()).toEqual([...shapes].sort());
+    });
+
+    it.each(shapes)("%s: every recorded URN is still registered or aliased", async (shape) => {
+        const { urns, aliases } = await registeredUrns(shape);
+        const known = new Set([...urns, ...aliases]);
+        const lost = (recorded[shape] ?? []).filter((urn) => !known.has(urn));
+        expect(lost).toEqual([]);
+        expect(recorded[shape]?.length).toBeGreaterThan(0);
+    });
+});
+
+describe("aliases as the recorder resolves them", () => {
+    it("resolves a renamed child, a child moved out of its parent, and a URN alias", async () => {
+        const pulumi = await import("@pulumi/pulumi");
+        const { settle, startMockEngine } = await import("../../harness");
+        const rec = startMockEngine({});
+        const parent = new pulumi.ComponentResource("istio-multicloud:test:Parent", "p", {}, {});
+        new pulumi.ComponentResource("istio-multicloud:test:Child", "new-name", {}, { parent, aliases: [{ name: "old-name" }] });
+        new pulumi.ComponentResource("istio-multicloud:test:Child", "moved", {}, { parent, aliases: [{ parent: undefined }] });
+        new pulumi.ComponentResource("istio-multicloud:test:Child", "by-urn", {}, { aliases: ["urn:pulumi:dev::istio-multicloud::old:Type::x"] });
+        await settle();
+        expect(Object.fromEntries(rec.all.map((r) => [r.name, r.aliases]))).toEqual({
+            p: [],
+            "new-name": ["urn:pulumi:dev::istio-multicloud::istio-multicloud:test:Parent$istio-multicloud:test:Child::old-name"],
+            moved: ["urn:pulumi:dev::istio-multicloud::istio-multicloud:test:Child::moved"],
+            "by-urn": ["urn:pulumi:dev::istio-multicloud::old:Type::x"],
+        });
+    });
+});
