@@ -1,22 +1,29 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { Cloud, MeshRole } from "../components/clusters/cluster";
+import {
+    defaultChartRepository,
+    defaultImageHub,
+    defaultIstioVersion,
+    istioMinorOf,
+    istioMinors,
+    istioVersionProblem,
+    remoteKubernetesMin,
+    retiredLocationOf,
+} from "./istioReleases";
 import { nodeShape, primaryNodeMinimum } from "./nodeSizes";
 
 /** Config namespace of every key this program reads. */
 export const configNamespace = "istio-multicloud";
 
-/** Istio minor whose chart values this program is written and checked against. */
-export const supportedIstioMinor = "1.30";
-/** Kubernetes minors Istio 1.30 supports. */
-export const kubernetesMinors = { min: 32, max: 36, remoteMin: 33 };
 /** Default AWS quota of Elastic IPs per region. */
 export const elasticIpQuota = 5;
 
 export const defaults = {
     meshId: "mesh1",
-    istioVersion: "1.30.4",
-    chartRepository: "https://istio-release.storage.googleapis.com/charts",
+    istioVersion: defaultIstioVersion,
+    chartRepository: defaultChartRepository,
+    imageHub: defaultImageHub,
     protectRootCa: true,
     demo: false,
     mtlsMode: "STRICT" as MtlsMode,
@@ -67,6 +74,10 @@ const configSchema = z.strictObject({
     meshId: z.string().regex(dnsLabel).optional(),
     istioVersion: z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/).optional(),
     chartRepository: z.string().regex(/^(https:\/\/|oci:\/\/)\S+$/).optional(),
+    imageHub: z
+        .string()
+        .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/)
+        .optional(),
     protectRootCa: z.boolean().optional(),
     demo: z.boolean().optional(),
     mtlsMode: z.enum(["STRICT", "PERMISSIVE"]).optional(),
@@ -108,8 +119,9 @@ const configSchema = z.strictObject({
 /** Which keys take which kind of value, for messages. */
 const expectations: Record<string, string> = {
     meshId: "a DNS-1123 label such as mesh1",
-    istioVersion: "a full Istio version such as 1.30.4",
+    istioVersion: `a full Istio version such as ${defaultIstioVersion}`,
     chartRepository: "an https:// or oci:// URL",
+    imageHub: `an image registry path without scheme or tag, such as ${defaultImageHub} or 123456789012.dkr.ecr.us-west-2.amazonaws.com/istio`,
     "adminPrincipals.aws": "IAM ARNs such as arn:aws:iam::123456789012:role/ci",
     "adminPrincipals.azure": "Entra object IDs (GUIDs)",
     "adminPrincipals.gcp": "IAM members such as serviceAccount:ci@my-project.iam.gserviceaccount.com",
@@ -176,6 +188,8 @@ export interface MeshConfig {
     meshId: string;
     istioVersion: string;
     chartRepository: string;
+    /** Registry path of Istio's images (istiod, proxies) and the demo's: docker.io/istio or a mirror. */
+    imageHub: string;
     protectRootCa: boolean;
     /** Deploy the helloworld demo and a curl client in every cluster. */
     demo: boolean;
@@ -343,11 +357,26 @@ export function parseMeshConfig(
     const kubeconfigs = input.kubeconfigs ?? {};
 
     const istioVersion = input.istioVersion ?? defaults.istioVersion;
-    if (!istioVersion.startsWith(`${supportedIstioMinor}.`)) {
-        warnings.push(
-            `istioVersion: "${istioVersion}" is outside Istio ${supportedIstioMinor}, the minor whose chart values this ` +
-                `program was checked against; chart values change between minors (use ${supportedIstioMinor}.x)`,
-        );
+    const versionProblem = istioVersionProblem(istioVersion);
+    if (versionProblem) problems.push(`istioVersion: ${versionProblem}`);
+    // Kubernetes versions are checked against the configured minor (the newest when it is refused).
+    const istioMinor = istioMinorOf(istioVersion) ?? istioMinors[istioMinors.length - 1];
+    const kubernetesMinors = { ...istioMinor.kubernetes, remoteMin: Math.max(remoteKubernetesMin, istioMinor.kubernetes.min) };
+
+    // Istio's retired artefact locations fail every pull once they are gone: refuse them up front
+    // rather than leave a mesh half-installed when istiod or a proxy cannot start.
+    const chartRepository = input.chartRepository ?? defaults.chartRepository;
+    const imageHub = input.imageHub ?? defaults.imageHub;
+    for (const [key, location, kind] of [
+        ["chartRepository", chartRepository, "charts"],
+        ["imageHub", imageHub, "images"],
+    ] as const) {
+        const retired = retiredLocationOf(location);
+        if (retired) {
+            problems.push(
+                `${key}: ${show(location)} is ${retired.host}, which Istio retired in December 2026 (Istio 1.31 was never published there); use ${show(retired[kind])}${kind === "charts" ? " (or its OCI form oci://ghcr.io/istio/release/charts)" : ""} or a mirror of it`,
+            );
+        }
     }
 
     const names = input.clusters.map((c) => c.name);
@@ -430,7 +459,7 @@ export function parseMeshConfig(
             if (minor === undefined) {
                 problems.push(`${at}.${versionKey}: ${shown} is not a Kubernetes version such as 1.35`);
             } else if (minor < kubernetesMinors.min || minor > kubernetesMinors.max) {
-                problems.push(`${at}.${versionKey}: ${shown} is outside what Istio ${supportedIstioMinor} supports (${range})`);
+                problems.push(`${at}.${versionKey}: ${shown} is outside what Istio ${istioMinor.minor} supports (${range})`);
             } else if (role === "remote" && minor < kubernetesMinors.remoteMin) {
                 problems.push(
                     `${at}.${versionKey}: ${shown} is too old for a remote: its API server must resolve the injection webhook through EndpointSlices (1.${kubernetesMinors.remoteMin} to 1.${kubernetesMinors.max})`,
@@ -594,7 +623,8 @@ export function parseMeshConfig(
         config: {
             meshId: input.meshId ?? defaults.meshId,
             istioVersion,
-            chartRepository: input.chartRepository ?? defaults.chartRepository,
+            chartRepository,
+            imageHub,
             protectRootCa: input.protectRootCa ?? defaults.protectRootCa,
             demo,
             mtlsMode,
@@ -632,7 +662,7 @@ export function loadMeshConfig(): { config: MeshConfig; warnings: string[] } {
             raw[key] = value;
         }
         // Scalars arrive as strings; keep strings that merely look like numbers as strings.
-        if (["meshId", "istioVersion", "chartRepository", "mtlsMode"].includes(key)) raw[key] = value;
+        if (["meshId", "istioVersion", "chartRepository", "imageHub", "mtlsMode"].includes(key)) raw[key] = value;
     }
     return parseMeshConfig(raw, { gcpProject: pulumi.runtime.allConfig()["gcp:project"] });
 }

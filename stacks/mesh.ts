@@ -36,6 +36,10 @@ export interface ClusterOutput {
     rootCaFingerprint?: pulumi.Output<string>;
     /** Clusters whose remote secrets this primary holds: the clusters it has attached. */
     remoteSecrets: string[];
+    /** Istio version of its charts: a remote may not run a newer minor than its primary. */
+    istioVersion: string;
+    /** Where its Istio images come from: a primary injects its remotes' proxies from its own hub. */
+    imageHub: string;
 }
 
 /** The stack's outputs. Secrets are kept in their own outputs so `clusters` stays readable. */
@@ -154,6 +158,7 @@ export function wireMesh(config: MeshConfig, clusters: MeshCluster[], peers: Pee
                 meshId: config.meshId,
                 role,
                 charts,
+                imageHub: config.imageHub,
                 provider: cluster.provider,
                 nodesReady: cluster.nodesReady,
             }),
@@ -289,6 +294,7 @@ export function wireMesh(config: MeshConfig, clusters: MeshCluster[], peers: Pee
                 cluster.name,
                 new Helloworld(cluster.name, {
                     version: settings.get(cluster.name)!.helloworldVersion,
+                    imageHub: config.imageHub,
                     provider: cluster.provider,
                     nodesReady: cluster.nodesReady,
                     injectionReady: cluster.role === "remote" ? [...ready, gateways.get(cluster.name)!] : ready,
@@ -328,6 +334,8 @@ export function wireMesh(config: MeshConfig, clusters: MeshCluster[], peers: Pee
             ingressAddress: ingresses.get(cluster.name)?.address,
             rootCaFingerprint,
             remoteSecrets: attached.get(cluster.name) ?? [],
+            istioVersion: config.istioVersion,
+            imageHub: config.imageHub,
         };
     }
     const secretMap = <T>(entries: [string, pulumi.Input<T>][]) =>

@@ -2,6 +2,7 @@ import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import type { MeshRole } from "../components/clusters/cluster";
 import type { MeshConfig, PeerConfig } from "./config";
+import { compareMinors, parseIstioVersion } from "./istioReleases";
 
 /**
  * Major version of what a stack publishes about its clusters. Consumers accept the same major
@@ -24,6 +25,10 @@ export interface ClusterContract {
     rootCaFingerprint?: string;
     /** Clusters whose remote secrets this primary holds: the clusters it has attached. */
     remoteSecrets: string[];
+    /** Istio version of its charts (published since this field was added; absent from older stacks). */
+    istioVersion?: string;
+    /** Registry path of its Istio images (likewise). */
+    imageHub?: string;
 }
 
 /** The four PEMs of an intermediate CA, as the root owner publishes them (output `caBundles`, secret). */
@@ -107,6 +112,35 @@ const show = (v: unknown) => JSON.stringify(v);
 const isEmpty = (v: unknown) => v !== undefined && (v === null || (typeof v === "object" && Object.keys(v as object).length === 0));
 
 /**
+ * Where a peer's Istio release contradicts this stack's: the stacks of one mesh pull from one
+ * image hub (a primary injects its remotes' proxies with its own), and a remote never runs a
+ * newer minor than the primary that injects and configures it.
+ */
+function releaseProblems(config: MeshConfig, peer: PeerConfig, contract: ClusterContract, at: string): string[] {
+    const problems: string[] = [];
+    const here = `this stack (${pulumi.getStack()})`;
+    if (contract.imageHub !== undefined && contract.imageHub !== config.imageHub) {
+        problems.push(
+            `imageHub: ${show(config.imageHub)} in ${here}, but ${peer.stack} publishes ${peer.name} with ${show(contract.imageHub)}; the stacks of one mesh use one image hub (a primary injects its remotes' proxies from its own), set the same imageHub on both`,
+        );
+    }
+    const ours = parseIstioVersion(config.istioVersion)?.minor;
+    const theirs = contract.istioVersion !== undefined ? parseIstioVersion(contract.istioVersion)?.minor : undefined;
+    if (ours === undefined || theirs === undefined) return problems;
+    const newer = `a remote may not run a newer Istio minor than its primary: upgrade the primary's stack first`;
+    // A remote of this stack whose primary is this peer, or a remote peer of one of our primaries.
+    const oursIsRemoteOf = config.clusters.some((c) => c.role === "remote" && c.primary === peer.name);
+    const theirsIsRemoteOfOurs = peer.role === "remote" && config.clusters.some((c) => c.name === peer.primary);
+    if (oursIsRemoteOf && compareMinors(ours, theirs) > 0) {
+        problems.push(`istioVersion: ${show(config.istioVersion)} in ${here} for remotes of ${peer.name}, whose stack ${peer.stack} runs ${show(contract.istioVersion)}; ${newer}`);
+    }
+    if (theirsIsRemoteOfOurs && compareMinors(theirs, ours) > 0) {
+        problems.push(`${at}: ${peer.stack} runs ${show(contract.istioVersion)} on remote ${peer.name}, newer than ${show(config.istioVersion)} of its primary ${peer.primary} in ${here}; ${newer}`);
+    }
+    return problems;
+}
+
+/**
  * Checks what the peers published against this stack's config. Throws a PeerError listing
  * every contradiction; returns what can be used and what is still awaited.
  */
@@ -144,6 +178,7 @@ export function checkPeers(config: MeshConfig, published: Map<string, PublishedP
                 problems.push(`${at}.primary: ${show(peer.primary)} here, but ${peer.stack} publishes ${peer.name} as a remote of ${show(contract.primary)}`);
             }
             if (contract.rootCaFingerprint) fingerprints.set(`${peer.name} (${peer.stack})`, contract.rootCaFingerprint);
+            problems.push(...releaseProblems(config, peer, contract, at));
         }
         if (problems.length > before) return;
         view.published = contract;

@@ -3,17 +3,24 @@ import * as pulumi from "@pulumi/pulumi";
 
 /** Namespace of the demo. */
 export const demoNamespace = "sample";
-/** Images of Istio 1.30's samples, pinned. */
-export const demoImages = {
-    v1: "registry.istio.io/release/examples-helloworld-v1:1.0",
-    v2: "registry.istio.io/release/examples-helloworld-v2:1.0",
-    curl: "docker.io/curlimages/curl:8.16.0",
-} as const;
+/**
+ * Images of Istio's samples, pinned, from the mesh's image hub (docker.io/istio, where Istio
+ * publishes them, or its mirror); the curl client is not Istio's and comes from Docker Hub.
+ */
+export function demoImages(imageHub: string) {
+    return {
+        v1: `${imageHub}/examples-helloworld-v1:1.0`,
+        v2: `${imageHub}/examples-helloworld-v2:1.0`,
+        curl: "docker.io/curlimages/curl:8.16.0",
+    } as const;
+}
 
 /** The helloworld demo in one cluster. */
 export interface HelloworldArgs {
     /** Version this cluster serves. */
     version: "v1" | "v2";
+    /** Registry path of Istio's images, where the sample images come from. */
+    imageHub: string;
     /** Kubernetes provider of the cluster. */
     provider: k8s.Provider;
     /** The cluster's node pools. */
@@ -42,6 +49,7 @@ export class Helloworld extends pulumi.ComponentResource {
         );
         const namespace = this.namespace.metadata.name;
         const workload = { ...child, dependsOn: [...args.injectionReady, ...args.nodesReady] };
+        const images = demoImages(args.imageHub);
 
         new k8s.core.v1.Service(
             `${name}-service`,
@@ -66,7 +74,7 @@ export class Helloworld extends pulumi.ComponentResource {
                             containers: [
                                 {
                                     name: "helloworld",
-                                    image: demoImages[args.version],
+                                    image: images[args.version],
                                     ports: [{ containerPort: 5000 }],
                                     resources: { requests: { cpu: "100m", memory: "64Mi" } },
                                 },
@@ -92,7 +100,7 @@ export class Helloworld extends pulumi.ComponentResource {
                             containers: [
                                 {
                                     name: "curl",
-                                    image: demoImages.curl,
+                                    image: images.curl,
                                     command: ["/bin/sleep", "infinity"],
                                     resources: { requests: { cpu: "10m", memory: "16Mi" } },
                                 },

@@ -29,6 +29,11 @@ export interface ControlPlaneArgs {
     meshId: string;
     role: ControlPlaneRole;
     charts: IstioCharts;
+    /**
+     * Registry path of Istio's images (e.g. docker.io/istio, or a mirror reachable from every
+     * cluster this primary injects). Unused on a remote, which renders no image.
+     */
+    imageHub: string;
     /** Kubernetes provider of the cluster. */
     provider: k8s.Provider;
     /** The cluster's node pools: istiod would sit Pending without them until the Release times out. */
@@ -49,8 +54,9 @@ export function istiodValues(args: {
     network: string;
     meshId: string;
     role: ControlPlaneRole;
+    imageHub: string;
 }): pulumi.Output<HelmValues> {
-    const { clusterName, network, meshId, role } = args;
+    const { clusterName, network, meshId, role, imageHub } = args;
     if (role.kind === "remote") {
         return pulumi.output(role.primaryAddress).apply((address): HelmValues => ({
             profile: "remote",
@@ -67,7 +73,12 @@ export function istiodValues(args: {
         }));
     }
     return pulumi.output<HelmValues>({
+        // `hub` is istiod's own image; `global.hub` reaches every proxy it injects (sidecars and
+        // the gateways' `image: auto` pods, its remotes' included) through the injector's values.
+        // Set both: Istio 1.30 releases default to registry.istio.io/release, retired in 2026.
+        hub: imageHub,
         global: {
+            hub: imageHub,
             meshID: meshId,
             multiCluster: { clusterName },
             network,

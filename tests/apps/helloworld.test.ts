@@ -22,7 +22,7 @@ describe("the helloworld demo of the dev mesh", () => {
         expect(helloworld.map((d) => d.inputs.metadata.name)).toEqual([`helloworld-${version}`]);
         const pod = helloworld[0].inputs.spec.template;
         expect(pod.metadata.labels).toEqual({ app: "helloworld", version });
-        expect(pod.spec.containers[0].image).toBe(`registry.istio.io/release/examples-helloworld-${version}:1.0`);
+        expect(pod.spec.containers[0].image).toBe(`docker.io/istio/examples-helloworld-${version}:1.0`);
         const curl = rec.oneIn(DEPLOYMENT, cluster, "curl");
         expect(curl.inputs.spec.template.spec.containers[0].image).toBe("docker.io/curlimages/curl:8.16.0");
         for (const d of [...helloworld, curl]) expect(d.inputs.metadata.namespace).toBe("sample");

@@ -19,10 +19,10 @@ describe("ingress gateways of the dev mesh (on for the primaries)", () => {
     it("installs the gateway chart as istio-ingressgateway in istio-ingress, on the primaries only", () => {
         for (const cluster of ["eks-west", "gke-central"]) {
             const [release] = ingressRelease(rec, cluster);
-            expect(release.inputs).toMatchObject({ chart: "gateway", namespace: "istio-ingress", version: "1.30.4" });
+            expect(release.inputs).toMatchObject({ chart: "gateway", namespace: "istio-ingress", version: "1.31.1" });
             const values = reveal(release.inputs.values);
             expect(values).toEqual({ name: "istio-ingressgateway", service: { type: "None" } });
-            expect(gatewayValueErrors(values)).toEqual([]);
+            expect(gatewayValueErrors(values, release.inputs.version)).toEqual([]);
             const namespace = rec.inCluster("kubernetes:core/v1:Namespace", cluster, "istio-ingress");
             expect(namespace).toHaveLength(1);
             // The chart's pods ask for injection themselves: the namespace carries no injection label.

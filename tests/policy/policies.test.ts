@@ -172,7 +172,7 @@ describe("mesh-mtls-on-every-primary (stack)", () => {
     });
 
     it("recognises istiod from an OCI registry or a mirror", async () => {
-        const resources = [istiod(eks, primaryValues("eks-west", "network1"), "oci://registry.istio.io/release/charts/istiod")];
+        const resources = [istiod(eks, primaryValues("eks-west", "network1"), "oci://ghcr.io/istio/release/charts/istiod")];
         expect(await stackViolations(meshMtlsOnEveryPrimary, resources)).toHaveLength(1);
     });
 

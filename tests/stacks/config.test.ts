@@ -3,7 +3,6 @@ import {
     ConfigError,
     defaults,
     elasticIpsOf,
-    kubernetesMinors,
     loadMeshConfig,
     MeshConfig,
     parseMeshConfig,
@@ -59,7 +58,7 @@ const clusterKeys =
     "name, cloud, region, network, role, primary, kubernetesVersion, nodeCount, nodeSize, zones, project, singleNatGateway, deletionProtection, eastWestAddress, " +
     "eastWestSourceRanges, ingress, ingressAddress, ingressSourceRanges, helloworldVersion, nodeImage";
 const topKeys =
-    "meshId, istioVersion, chartRepository, protectRootCa, demo, mtlsMode, trafficPolicy, ingressTls, clusters, peers, rootCaFrom, rootCa, kubeconfigs, adminPrincipals";
+    "meshId, istioVersion, chartRepository, imageHub, protectRootCa, demo, mtlsMode, trafficPolicy, ingressTls, clusters, peers, rootCaFrom, rootCa, kubeconfigs, adminPrincipals";
 const dnsRule = "is not a DNS-1123 label (lowercase letters, digits and '-', starting with a letter, at most 63 characters)";
 
 describe("the base config", () => {
@@ -311,10 +310,17 @@ describe("node sizes", () => {
 });
 
 describe("Kubernetes versions", () => {
-    it.each(["1.31", "1.37", "1.31.4"])("rejects %s, outside what Istio 1.30 supports", (version) => {
+    it.each(["1.32", "1.38", "1.31.4"])("rejects %s, outside what Istio 1.31 (the default) supports", (version) => {
         expect(problemsOf(withCluster(0, { kubernetesVersion: version }))).toEqual([
-            `clusters[0].kubernetesVersion: "${version}" is outside what Istio 1.30 supports (1.32 to 1.36)`,
+            `clusters[0].kubernetesVersion: "${version}" is outside what Istio 1.31 supports (1.33 to 1.37)`,
         ]);
+    });
+
+    it("checks the range of the configured minor: 1.30 takes 1.32 to 1.36", () => {
+        const on130 = (kubernetesVersion: string) => withCluster(0, { kubernetesVersion }, { ...base(), istioVersion: "1.30.4" });
+        expect(problemsOf(on130("1.37"))).toEqual([`clusters[0].kubernetesVersion: "1.37" is outside what Istio 1.30 supports (1.32 to 1.36)`]);
+        expect(accepted(on130("1.32")).config.clusters[0].kubernetesVersion).toBe("1.32");
+        expect(accepted(withCluster(0, { kubernetesVersion: "1.37" })).config.clusters[0].kubernetesVersion).toBe("1.37");
     });
 
     it.each(["v1.35", "1.35.x", "1", "2.35", "latest"])("rejects the malformed version %s", (version) => {
@@ -323,11 +329,12 @@ describe("Kubernetes versions", () => {
         ]);
     });
 
-    it("rejects 1.32 on a remote but accepts it on a primary", () => {
-        expect(problemsOf(withCluster(1, { kubernetesVersion: "1.32" }))).toEqual([
+    it("rejects 1.32 on a remote but accepts it on a primary (Istio 1.30)", () => {
+        const on130 = (i: number, kubernetesVersion: string) => withCluster(i, { kubernetesVersion }, { ...base(), istioVersion: "1.30.4" });
+        expect(problemsOf(on130(1, "1.32"))).toEqual([
             `clusters[1].kubernetesVersion: "1.32" is too old for a remote: its API server must resolve the injection webhook through EndpointSlices (1.33 to 1.36)`,
         ]);
-        expect(accepted(withCluster(0, { kubernetesVersion: "1.32" })).config.clusters[0].kubernetesVersion).toBe("1.32");
+        expect(accepted(on130(0, "1.32")).config.clusters[0].kubernetesVersion).toBe("1.32");
         expect(accepted(withCluster(1, { kubernetesVersion: "1.33" })).config.clusters[1].kubernetesVersion).toBe("1.33");
         expect(accepted(withCluster(0, { kubernetesVersion: "1.36.1" })).config.clusters[0].kubernetesVersion).toBe("1.36.1");
     });
@@ -383,22 +390,76 @@ describe("Elastic IPs", () => {
 });
 
 describe("Istio version", () => {
-    it.each(["1.31.0", "1.29.3", "1.3.0"])("warns about %s, outside 1.30", (istioVersion) => {
-        const { config, warnings } = accepted({ ...base(), istioVersion });
-        expect(config.istioVersion).toBe(istioVersion);
-        expect(warnings).toEqual([
-            `istioVersion: "${istioVersion}" is outside Istio 1.30, the minor whose chart values this program was checked against; chart values change between minors (use 1.30.x)`,
+    const supported = "supported: 1.30.4 or a later 1.30.x, 1.31.x; default 1.31.1";
+
+    it.each(["1.29.7", "1.32.0", "1.3.0", "2.0.0"])("refuses %s, a minor without chart data", (istioVersion) => {
+        expect(problemsOf({ ...base(), istioVersion })).toEqual([
+            `istioVersion: "${istioVersion}" is not a supported Istio minor: chart values change between minors and this program carries chart data for 1.30 and 1.31 only (${supported})`,
         ]);
     });
 
-    it.each(["1.30.0", "1.30.4", "1.30.12", "1.30.1-beta.0"])("does not warn about %s", (istioVersion) => {
-        expect(accepted({ ...base(), istioVersion }).warnings).toEqual([]);
+    it.each(["1.30.0", "1.30.3"])("refuses %s, without 1.30.4's security and remote-secret fixes", (istioVersion) => {
+        expect(problemsOf({ ...base(), istioVersion })).toEqual([
+            `istioVersion: "${istioVersion}" is older than 1.30.4: 1.30.4 carries the fixes of ISTIO-SECURITY-2026-006 and of remote-secret rotation (istiod ignoring a changed remote secret until restarted) (${supported})`,
+        ]);
+    });
+
+    it("refuses a pre-release", () => {
+        expect(problemsOf({ ...base(), istioVersion: "1.31.0-rc.0" })).toEqual([
+            `istioVersion: "1.31.0-rc.0" is a pre-release; install a release (${supported})`,
+        ]);
+    });
+
+    it.each(["1.30.4", "1.30.5", "1.30.12", "1.31.0", "1.31.1", "1.31.9"])("accepts %s without a warning", (istioVersion) => {
+        const { config, warnings } = accepted({ ...base(), istioVersion });
+        expect(config.istioVersion).toBe(istioVersion);
+        expect(warnings).toEqual([]);
     });
 
     it("rejects a version that is not a full Istio version", () => {
-        expect(problemsOf({ ...base(), istioVersion: "1.30" })).toEqual([
-            `istioVersion: "1.30" is not valid (expected a full Istio version such as 1.30.4)`,
+        expect(problemsOf({ ...base(), istioVersion: "1.31" })).toEqual([
+            `istioVersion: "1.31" is not valid (expected a full Istio version such as 1.31.1)`,
         ]);
+    });
+});
+
+describe("where charts and images come from", () => {
+    it.each([
+        ["https://istio-release.storage.googleapis.com/charts", "https://blob.istio.io/istio-release/charts", "istio-release.storage.googleapis.com"],
+        ["oci://gcr.io/istio-release/charts", "oci://ghcr.io/istio/release/charts", "gcr.io/istio-release"],
+        ["oci://registry.istio.io/release/charts", "oci://ghcr.io/istio/release/charts", "registry.istio.io/release"],
+    ])("refuses the retired chart repository %s, naming its replacement", (chartRepository, replacement, host) => {
+        expect(problemsOf({ ...base(), chartRepository })).toEqual([
+            `chartRepository: "${chartRepository}" is ${host}, which Istio retired in December 2026 (Istio 1.31 was never published there); use "${replacement}" (or its OCI form oci://ghcr.io/istio/release/charts) or a mirror of it`,
+        ]);
+    });
+
+    it.each([
+        ["gcr.io/istio-release", "gcr.io/istio-release"],
+        ["registry.istio.io/release", "registry.istio.io/release"],
+        ["registry.istio.io/release/team", "registry.istio.io/release"],
+    ])("refuses the retired image hub %s", (imageHub, host) => {
+        expect(problemsOf({ ...base(), imageHub })).toEqual([
+            `imageHub: "${imageHub}" is ${host}, which Istio retired in December 2026 (Istio 1.31 was never published there); use "docker.io/istio" or a mirror of it`,
+        ]);
+    });
+
+    it("takes a mirror or pull-through cache as the image hub", () => {
+        const imageHub = "123456789012.dkr.ecr.us-west-2.amazonaws.com/docker-hub/istio";
+        expect(accepted({ ...base(), imageHub }).config.imageHub).toBe(imageHub);
+        expect(accepted({ ...base(), imageHub: "mirror.corp.example:5000/istio" }).config.imageHub).toBe("mirror.corp.example:5000/istio");
+    });
+
+    it.each(["https://docker.io/istio", "docker.io/istio:1.31.1", "Docker.io/Istio", ""])("rejects the malformed hub %s", (imageHub) => {
+        expect(problemsOf({ ...base(), imageHub })).toEqual([
+            `imageHub: ${JSON.stringify(imageHub)} is not valid (expected an image registry path without scheme or tag, such as docker.io/istio or 123456789012.dkr.ecr.us-west-2.amazonaws.com/istio)`,
+        ]);
+    });
+
+    it("defaults to Istio's live locations", () => {
+        const { config } = accepted(base());
+        expect(config.chartRepository).toBe("https://blob.istio.io/istio-release/charts");
+        expect(config.imageHub).toBe("docker.io/istio");
     });
 });
 
@@ -527,7 +588,7 @@ describe("all problems of a config", () => {
         expect([...problems].sort()).toEqual(
             [
                 `meshID: unknown key (valid keys: ${topKeys})`,
-                `istioVersion: "latest" is not valid (expected a full Istio version such as 1.30.4)`,
+                `istioVersion: "latest" is not valid (expected a full Istio version such as 1.31.1)`,
                 `clusters[0].nodesize: unknown key (valid keys: ${clusterKeys})`,
                 `clusters[0].zones: 0 is too small (minimum 1)`,
             ].sort(),
@@ -575,8 +636,9 @@ describe("defaults", () => {
 
     it("apply to the mesh", () => {
         expect(config.meshId).toBe("mesh1");
-        expect(config.istioVersion).toBe("1.30.4");
-        expect(config.chartRepository).toBe("https://istio-release.storage.googleapis.com/charts");
+        expect(config.istioVersion).toBe("1.31.1");
+        expect(config.chartRepository).toBe("https://blob.istio.io/istio-release/charts");
+        expect(config.imageHub).toBe("docker.io/istio");
         expect(config.protectRootCa).toBe(true);
         expect(config.adminPrincipals).toEqual({ aws: [], azure: [], gcp: [] });
     });
@@ -612,11 +674,11 @@ describe("defaults", () => {
     it("pick a Kubernetes version every cluster role supports", () => {
         for (const cluster of config.clusters) {
             const minor = Number(/^1\.(\d+)$/.exec(cluster.kubernetesVersion!)![1]);
+            // Inside both supported minors' ranges (1.30: 1.32-1.36, 1.31: 1.33-1.37) and a remote's.
             expect(minor).toBeGreaterThanOrEqual(33);
             expect(minor).toBeLessThanOrEqual(36);
             expect(cluster.kubernetesVersion).toBe(defaults.kubernetesVersion);
         }
-        expect(kubernetesMinors).toEqual({ min: 32, max: 36, remoteMin: 33 });
     });
 
     it("apply to EKS, GKE and existing clusters", () => {
@@ -647,13 +709,13 @@ describe("loadMeshConfig", () => {
             clusters: JSON.stringify(clusters),
             protectRootCa: "false",
             meshId: "mesh7",
-            istioVersion: "1.30.10",
+            istioVersion: "1.31.10",
         });
         const { config, warnings } = loadMeshConfig();
         expect(warnings).toEqual([]);
         expect(config.protectRootCa).toBe(false);
         expect(config.meshId).toBe("mesh7");
-        expect(config.istioVersion).toBe("1.30.10");
+        expect(config.istioVersion).toBe("1.31.10");
         expect(config.clusters.map((c) => c.name)).toEqual(["alpha", "beta", "gamma"]);
     });
 
@@ -788,8 +850,8 @@ describe("kind clusters", () => {
     });
 
     it("check the node image's Kubernetes version like any other", () => {
-        expect(problemsOf(kind({ nodeImage: "kindest/node:v1.31.2" }))).toEqual([
-            `clusters[0].nodeImage: "kindest/node:v1.31.2" is outside what Istio 1.30 supports (1.32 to 1.36)`,
+        expect(problemsOf(kind({ nodeImage: "kindest/node:v1.32.2" }))).toEqual([
+            `clusters[0].nodeImage: "kindest/node:v1.32.2" is outside what Istio 1.31 supports (1.33 to 1.37)`,
         ]);
         expect(problemsOf(kind({ nodeImage: "kindest/node:latest" }))).toEqual([
             `clusters[0].nodeImage: "kindest/node:latest" is not valid (expected a kind node image such as kindest/node:v1.34.0)`,

@@ -48,9 +48,9 @@ describe.each(Object.keys(meshes))("the %s mesh", (shape) => {
         for (const release of rec.ofType(RELEASE)) {
             const values = reveal(release.inputs.values);
             if (release.inputs.chart === "gateway") {
-                expect(gatewayValueErrors(values)).toEqual([]);
+                expect(gatewayValueErrors(values, release.inputs.version)).toEqual([]);
             } else {
-                expect({ release: release.name, unknown: unknownChartKeys(release.inputs.chart, values) }).toEqual({
+                expect({ release: release.name, unknown: unknownChartKeys(release.inputs.chart, values, release.inputs.version) }).toEqual({
                     release: release.name,
                     unknown: [],
                 });
@@ -68,9 +68,9 @@ describe.each(Object.keys(meshes))("the %s mesh", (shape) => {
                 const release = rec.oneIn(RELEASE, name, releaseName);
                 expect(release.inputs).toMatchObject({
                     chart,
-                    version: (config.istioVersion as string) ?? "1.30.4",
+                    version: (config.istioVersion as string) ?? "1.31.1",
                     namespace: "istio-system",
-                    repositoryOpts: { repo: "https://istio-release.storage.googleapis.com/charts" },
+                    repositoryOpts: { repo: "https://blob.istio.io/istio-release/charts" },
                 });
                 expect(release.inputs.skipAwait).not.toBe(true);
                 expect(release.inputs.timeout).toBeGreaterThanOrEqual(600);
@@ -97,7 +97,9 @@ describe.each(Object.keys(meshes))("the %s mesh", (shape) => {
             const values = reveal(rec.oneIn(RELEASE, p.name, "istiod").inputs.values);
             const servesRemotes = remotes.some((r) => r.primary === p.name);
             expect(values).toEqual({
+                hub: "docker.io/istio",
                 global: {
+                    hub: "docker.io/istio",
                     meshID: config.meshId ?? "mesh1",
                     multiCluster: { clusterName: p.name },
                     network: expect.any(String),

@@ -78,8 +78,8 @@ describe("npm run plan on the dev stack", () => {
     it("prints each cluster's place in the mesh, its releases and the remote secrets it holds", () => {
         const section = (name: string) => result.stdout.split(/\n(?=Cluster )/).find((s) => s.startsWith(`Cluster ${name}\n`))!;
         expect(section("eks-west")).toContain("cloud: aws   region: us-west-2   role: primary   network: network1");
-        expect(section("eks-west")).toMatch(/istiod +chart istiod 1\.30\.4/);
-        expect(section("eks-west")).toMatch(/istio-ingressgateway +chart gateway 1\.30\.4 +in istio-ingress/);
+        expect(section("eks-west")).toMatch(/istiod +chart istiod 1\.31\.1/);
+        expect(section("eks-west")).toMatch(/istio-ingressgateway +chart gateway 1\.31\.1 +in istio-ingress/);
         expect(section("eks-west")).toContain("remote secrets held: gke-central, aks-east");
         expect(section("gke-central")).toContain("remote secrets held: eks-west, aks-east");
         expect(section("aks-east")).toContain("role: remote of eks-west");
@@ -183,7 +183,7 @@ describe("npm run plan on other stack files", () => {
         const dir = project({ "Pulumi.s.yaml": "config:\n  istio-multicloud:meshId: corp\n  istio-multicloud:clusters: []\n" });
         const { values } = readStackConfig(dir, "org/istio-multicloud/s");
         expect(values["istio-multicloud:meshId"]).toBe("corp");
-        expect(values["istio-multicloud:istioVersion"]).toBe("1.30.4");
+        expect(values["istio-multicloud:istioVersion"]).toBe("1.31.1");
         expect(values["istio-multicloud:protectRootCa"]).toBe("true");
         expect(values["pulumi:disable-default-providers"]).toBe('["kubernetes"]');
         expect(values["istio-multicloud:clusters"]).toBe("[]");

@@ -109,7 +109,7 @@ describe("typical durations", () => {
         const release = (chart: string, cluster = primary) => durationRuleFor(facts("kubernetes:helm.sh/v3:Release", { chart }, cluster)).seconds;
         expect(release("base")).toBe(30);
         expect(release("istiod")).toBe(90);
-        expect(release("oci://registry.istio.io/release/charts/istiod")).toBe(90);
+        expect(release("oci://ghcr.io/istio/release/charts/istiod")).toBe(90);
         expect(release("istiod", remote)).toBe(45);
         expect(release("gateway")).toBe(150);
         expect(release("gateway", remote)).toBe(240);
