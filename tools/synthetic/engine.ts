@@ -10,7 +10,14 @@ import { cloudMocks, PublishedStack, publishedStacks } from "./outputs";
 export interface Registration {
     type: string;
     name: string;
+    /** URN as the mock monitor hands it out (the parent's own type, then this one's). */
     urn: string;
+    /**
+     * URN as the Pulumi engine forms it: every ancestor's type, outermost first
+     * (`A$B$C::name`). The mock monitor keeps only the parent's type, so the two differ from
+     * grandchildren on; state is keyed by this one.
+     */
+    engineUrn: string;
     custom: boolean;
     /** A multi-language component (e.g. `@pulumi/eks`'s): its provider plugin builds its children. */
     remote: boolean;
@@ -33,37 +40,59 @@ export interface Registration {
     ignoreChanges: string[];
     protect: boolean;
     customTimeouts?: { create: string; update: string; delete: string };
-    /** URNs this resource was known by before (its aliases, resolved as the engine resolves them). */
+    /**
+     * Engine URNs this resource answers to besides its own: its aliases, resolved as the engine
+     * resolves them, and those it inherits from its parent's aliases.
+     */
     aliases: string[];
 }
 
 const sig = pulumi.runtime.specialSigKey;
 
-/**
- * The URN of a resource of `type` and `name` under `parent`, built the way the mock monitor
- * builds the URNs it hands out (`@pulumi/pulumi/runtime/mocks.js`: the parent's own type, then
- * this one's), so that recorded URNs and resolved aliases compare.
- */
-function urnOf(stack: string, project: string, parent: string, type: string, name: string): string {
-    const qualified = parent ? `${parent.split("::")[2].split("$").pop()}$${type}` : type;
+/** The qualified type of an engine URN (`A$B$C`). */
+const qualifiedType = (urn: string) => urn.split("::")[2];
+/** The name of a URN (everything after its fourth `::`, which may itself contain `::`). */
+const urnName = (urn: string) => urn.split("::").slice(3).join("::");
+
+/** An engine URN: under `parentEngineUrn` ("" for the stack's root), every ancestor's type then `type`. */
+function engineUrnOf(stack: string, project: string, parentEngineUrn: string, type: string, name: string): string {
+    const qualified = parentEngineUrn ? `${qualifiedType(parentEngineUrn)}$${type}` : type;
     return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }
 
 /**
- * An alias as the engine reads it: a URN, or a spec whose empty fields default to the
- * resource's own name, type, stack, project and parent (`noParent` means at the stack's root).
+ * The engine URNs a registration answers to besides its own, as the engine derives them (the
+ * Node SDK's `allAliases`/`inheritedChildAlias` in `@pulumi/pulumi/resource.js`, which the SDK
+ * leaves to the engine when it supports alias specs): each alias of its own (a URN, or a spec
+ * whose empty fields are the resource's own; `noParent` puts it at the stack's root), and for
+ * each alias of its parent the same child under that alias, the parent's name prefix of the
+ * child's name replaced by the alias's name.
  */
-function aliasUrn(alias: any, req: any): string {
-    if (alias.hasUrn()) return alias.getUrn();
-    const spec = alias.getSpec();
-    const parent = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
-    return urnOf(
-        spec.getStack() || pulumi.getStack(),
-        spec.getProject() || pulumi.getProject(),
-        parent,
-        spec.getType() || req.getType(),
-        spec.getName() || req.getName(),
-    );
+function engineAliases(req: any, parent: Registration | undefined, toEngineUrn: (mockUrn: string) => string): string[] {
+    const stack = pulumi.getStack();
+    const project = pulumi.getProject();
+    const own = req.getAliasesList().map((alias: any): string => {
+        if (alias.hasUrn()) return alias.getUrn();
+        const spec = alias.getSpec();
+        const aliasParent = spec.getNoparent() ? "" : spec.getParenturn() ? toEngineUrn(spec.getParenturn()) : (parent?.engineUrn ?? "");
+        return engineUrnOf(
+            spec.getStack() || stack,
+            spec.getProject() || project,
+            aliasParent,
+            spec.getType() || req.getType(),
+            spec.getName() || req.getName(),
+        );
+    });
+    const inherited: string[] = [];
+    for (const parentAlias of parent?.aliases ?? []) {
+        const under = (name: string, type: string) => {
+            const renamed = name.startsWith(parent!.name) ? urnName(parentAlias) + name.slice(parent!.name.length) : name;
+            return engineUrnOf(stack, project, parentAlias, type, renamed);
+        };
+        inherited.push(under(req.getName(), req.getType()));
+        for (const alias of own) inherited.push(under(urnName(alias), qualifiedType(alias).split("$").pop()!));
+    }
+    return [...new Set([...own, ...inherited])];
 }
 
 /** URNs of the resource references anywhere in serialized properties. */
@@ -138,16 +167,20 @@ export function startMockEngine(config: Record<string, unknown>, options: MockEn
     for (const [name, stack] of Object.entries(options.publishedStacks ?? {})) publishedStacks.set(name, stack);
     pulumi.runtime.setMocks(options.mocks ?? cloudMocks, "istio-multicloud", options.stack ?? "dev", false);
     const registrations: Registration[] = [];
+    const byMockUrn = new Map<string, Registration>();
+    const toEngineUrn = (mockUrn: string) => byMockUrn.get(mockUrn)?.engineUrn ?? mockUrn;
     const monitor: any = pulumi.runtime.getMonitor();
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) =>
         register(req, (err: any, resp: any) => {
             if (!err) {
                 const timeouts = req.getCustomtimeouts();
-                registrations.push({
+                const parent = byMockUrn.get(req.getParent());
+                const registration: Registration = {
                     type: req.getType(),
                     name: req.getName(),
                     urn: resp.getUrn(),
+                    engineUrn: engineUrnOf(pulumi.getStack(), pulumi.getProject(), parent?.engineUrn ?? "", req.getType(), req.getName()),
                     custom: req.getCustom(),
                     remote: req.getRemote(),
                     parent: req.getParent(),
@@ -162,8 +195,10 @@ export function startMockEngine(config: Record<string, unknown>, options: MockEn
                     customTimeouts: timeouts
                         ? { create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() }
                         : undefined,
-                    aliases: req.getAliasesList().map((a: any) => aliasUrn(a, req)),
-                });
+                    aliases: engineAliases(req, parent, toEngineUrn),
+                };
+                registrations.push(registration);
+                byMockUrn.set(registration.urn, registration);
             }
             callback(err, resp);
         });

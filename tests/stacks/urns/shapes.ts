@@ -40,7 +40,7 @@ const westTeam = {
     rootCaFrom: EAST,
 };
 
-/** URNs one run of the program registers, with what each registration names as its aliases. */
+/** Engine URNs one run of the program registers, and the engine URNs its registrations answer to as aliases. */
 export interface RegisteredUrns {
     urns: string[];
     aliases: string[];
@@ -88,7 +88,7 @@ export type UrnShape = keyof typeof urnShapes;
 export async function registeredUrns(shape: UrnShape): Promise<RegisteredUrns> {
     const rec = await urnShapes[shape]();
     return {
-        urns: rec.all.map((r) => r.urn).sort(),
+        urns: rec.all.map((r) => r.engineUrn).sort(),
         aliases: [...new Set(rec.all.flatMap((r) => r.aliases))].sort(),
     };
 }

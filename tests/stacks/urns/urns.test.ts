@@ -1,5 +1,7 @@
+import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
+import { settle, startMockEngine } from "../../harness";
 import { registeredUrns, UrnShape, urnShapes } from "./shapes";
 
 /**
@@ -43,21 +45,56 @@ describe("URNs recorded from earlier mains", () => {
     });
 });
 
-describe("aliases as the recorder resolves them", () => {
-    it("resolves a renamed child, a child moved out of its parent, and a URN alias", async () => {
-        const pulumi = await import("@pulumi/pulumi");
-        const { settle, startMockEngine } = await import("../../harness");
+describe("URNs and aliases as the engine forms them", () => {
+    const U = "urn:pulumi:dev::istio-multicloud::";
+
+    async function register(build: () => void) {
         const rec = startMockEngine({});
-        const parent = new pulumi.ComponentResource("istio-multicloud:test:Parent", "p", {}, {});
-        new pulumi.ComponentResource("istio-multicloud:test:Child", "new-name", {}, { parent, aliases: [{ name: "old-name" }] });
-        new pulumi.ComponentResource("istio-multicloud:test:Child", "moved", {}, { parent, aliases: [{ parent: undefined }] });
-        new pulumi.ComponentResource("istio-multicloud:test:Child", "by-urn", {}, { aliases: ["urn:pulumi:dev::istio-multicloud::old:Type::x"] });
+        build();
         await settle();
-        expect(Object.fromEntries(rec.all.map((r) => [r.name, r.aliases]))).toEqual({
-            p: [],
-            "new-name": ["urn:pulumi:dev::istio-multicloud::istio-multicloud:test:Parent$istio-multicloud:test:Child::old-name"],
-            moved: ["urn:pulumi:dev::istio-multicloud::istio-multicloud:test:Child::moved"],
-            "by-urn": ["urn:pulumi:dev::istio-multicloud::old:Type::x"],
+        return Object.fromEntries(rec.all.map((r) => [r.name, { urn: r.engineUrn, aliases: r.aliases }]));
+    }
+
+    it("resolves a renamed child, a child moved out of its parent, and a URN alias", async () => {
+        const got = await register(() => {
+            const parent = new pulumi.ComponentResource("istio-multicloud:test:Parent", "p", {}, {});
+            new pulumi.ComponentResource("istio-multicloud:test:Child", "new-name", {}, { parent, aliases: [{ name: "old-name" }] });
+            new pulumi.ComponentResource("istio-multicloud:test:Child", "moved", {}, { parent, aliases: [{ parent: undefined }] });
+            new pulumi.ComponentResource("istio-multicloud:test:Child", "by-urn", {}, { aliases: [`${U}old:Type::x`] });
         });
+        expect(got).toEqual({
+            p: { urn: `${U}istio-multicloud:test:Parent::p`, aliases: [] },
+            "new-name": {
+                urn: `${U}istio-multicloud:test:Parent$istio-multicloud:test:Child::new-name`,
+                aliases: [`${U}istio-multicloud:test:Parent$istio-multicloud:test:Child::old-name`],
+            },
+            moved: { urn: `${U}istio-multicloud:test:Parent$istio-multicloud:test:Child::moved`, aliases: [`${U}istio-multicloud:test:Child::moved`] },
+            "by-urn": { urn: `${U}istio-multicloud:test:Child::by-urn`, aliases: [`${U}old:Type::x`] },
+        });
+    });
+
+    it("names every ancestor's type in a grandchild's URN, where the mock monitor names only its parent's", async () => {
+        const got = await register(() => {
+            const mesh = new pulumi.ComponentResource("istio-multicloud:test:Mesh", "mesh", {}, {});
+            const cp = new pulumi.ComponentResource("istio-multicloud:test:ControlPlane", "east", {}, { parent: mesh });
+            new pulumi.ComponentResource("istio-multicloud:test:Leaf", "east-ns", {}, { parent: cp });
+        });
+        expect(got["east-ns"].urn).toBe(`${U}istio-multicloud:test:Mesh$istio-multicloud:test:ControlPlane$istio-multicloud:test:Leaf::east-ns`);
+    });
+
+    it("gives a moved component's children its old URNs as inherited aliases, renamed with the parent", async () => {
+        const got = await register(() => {
+            const mesh = new pulumi.ComponentResource("istio-multicloud:test:Mesh", "mesh", {}, {});
+            // Was at the stack's root as "east"; now under the mesh as "mesh-east".
+            const cp = new pulumi.ComponentResource("istio-multicloud:test:ControlPlane", "mesh-east", {}, {
+                parent: mesh,
+                aliases: [{ name: "east", parent: undefined }],
+            });
+            new pulumi.ComponentResource("istio-multicloud:test:Leaf", "mesh-east-ns", {}, { parent: cp });
+            new pulumi.ComponentResource("istio-multicloud:test:Leaf", "other", {}, { parent: cp });
+        });
+        expect(got["mesh-east"].aliases).toEqual([`${U}istio-multicloud:test:ControlPlane::east`]);
+        expect(got["mesh-east-ns"].aliases).toEqual([`${U}istio-multicloud:test:ControlPlane$istio-multicloud:test:Leaf::east-ns`]);
+        expect(got.other.aliases).toEqual([`${U}istio-multicloud:test:ControlPlane$istio-multicloud:test:Leaf::other`]);
     });
 });
