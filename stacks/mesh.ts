@@ -1,20 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { MeshCluster } from "../components/clusters/cluster";
-import { ControlPlane } from "../components/mesh/controlPlane";
-import { CrossNetworkConfig } from "../components/mesh/crossNetworkConfig";
-import { Helloworld } from "../components/apps/helloworld";
-import { HelloworldRouting } from "../components/apps/helloworldRouting";
-import { EastWestGateway } from "../components/mesh/eastWestGateway";
-import { IngressGateway } from "../components/mesh/ingressGateway";
-import { CaBundle, IntermediateCa } from "../components/mesh/intermediateCa";
-import { MeshMtls } from "../components/mesh/meshMtls";
-import { ReaderToken } from "../components/mesh/readerToken";
-import { RemoteSecret } from "../components/mesh/remoteSecret";
-import { MeshRootCa } from "../components/mesh/rootCa";
+import { IstioMesh, IstioMeshMember, IstioMeshPeer, RootOfTrust } from "../components/mesh/istioMesh";
 import { createClusters, eastWestPurpose, ingressPurpose } from "./clusters";
 import { loadMeshConfig, MeshConfig } from "./config";
-import { CaBundlePems, certificateFingerprint, checkPeers, contractVersion, noPeers, Peers, readPeerStacks } from "./peers";
-import { primariesFirst, remoteSecretPlacement, remotesOf } from "./topology";
+import { CaBundlePems, checkPeers, contractVersion, noPeers, Peers, readPeerStacks } from "./peers";
 
 /** What one cluster publishes (nothing secret): the contract other stacks read, plus details. */
 export interface ClusterOutput {
@@ -70,256 +59,62 @@ export async function buildMesh(): Promise<MeshOutputs> {
 }
 
 /**
- * Installs Istio on every cluster of this stack and wires the clusters together, peers of
- * other stacks included as far as they have published. Every edge between two clusters is
- * made here.
+ * The mesh of this stack's clusters, as an IstioMesh: each cluster's settings from config, and
+ * what the peers published so far.
  */
 export function wireMesh(config: MeshConfig, clusters: MeshCluster[], peers: Peers = noPeers): MeshOutputs {
-    const charts = { repository: config.chartRepository, version: config.istioVersion };
-    const local = new Map(clusters.map((c) => [c.name, c]));
-    const topology = [
-        ...config.clusters.map((c) => ({ name: c.name, role: c.role, primary: c.primary })),
-        ...config.peers.map((p) => ({ name: p.name, role: p.role, primary: p.primary })),
-    ];
-    const primaryOf = (name: string) => topology.find((t) => t.name === name)?.primary;
-    const waiting = [...peers.waiting];
-    const localPrimaries = clusters.filter((c) => c.role === "primary");
-
-    // One root of trust: cross-cluster mTLS needs every istiod's CA to chain to it. The stack
-    // that owns it issues every primary's intermediate, its peers' included.
-    const bundles = new Map<string, CaBundle>();
-    const peerBundles: [string, pulumi.Output<CaBundlePems>][] = [];
-    let rootCaFingerprint: pulumi.Output<string> | undefined;
-    if (!config.rootCaFrom && localPrimaries.length > 0) {
-        // The user's root (secret config), or one generated and kept in this stack's state.
-        const root = config.rootCa
-            ? { certPem: pulumi.output(config.rootCa.certPem), privateKeyPem: pulumi.secret(config.rootCa.keyPem) }
-            : new MeshRootCa("mesh-root-ca", { meshId: config.meshId, protect: config.protectRootCa });
-        const issue = (clusterName: string) =>
-            new IntermediateCa(`${clusterName}-ca`, { clusterName, rootCertPem: root.certPem, rootKeyPem: root.privateKeyPem }).bundle;
-        localPrimaries.forEach((p) => bundles.set(p.name, issue(p.name)));
-        for (const peer of config.peers.filter((p) => p.role === "primary")) {
-            const bundle = issue(peer.name);
-            peerBundles.push([
-                peer.name,
-                pulumi.secret(
-                    pulumi
-                        .all([bundle.caCertPem, bundle.caKeyPem, bundle.rootCertPem, bundle.certChainPem])
-                        .apply(([caCertPem, caKeyPem, rootCertPem, certChainPem]): CaBundlePems => ({ caCertPem, caKeyPem, rootCertPem, certChainPem })),
-                ),
-            ]);
-        }
-        rootCaFingerprint = root.certPem.apply(certificateFingerprint);
-        if (peers.rootCaFingerprint) {
-            const theirs = peers.rootCaFingerprint;
-            rootCaFingerprint.apply((ours) => {
-                if (ours !== theirs) {
-                    pulumi.log.error(`peers: they publish mesh root ${theirs.slice(0, 16)}…, this stack owns root ${ours.slice(0, 16)}…; a mesh has one root CA (set rootCaFrom on every stack but the owner)`);
-                }
-            });
-        }
-    } else {
-        for (const [name, b] of peers.caBundles) {
-            bundles.set(name, {
-                caCertPem: pulumi.output(b.caCertPem),
-                caKeyPem: pulumi.secret(b.caKeyPem),
-                rootCertPem: pulumi.output(b.rootCertPem),
-                certChainPem: pulumi.output(b.certChainPem),
-            });
-        }
-        rootCaFingerprint = peers.rootCaFingerprint ? pulumi.output(peers.rootCaFingerprint) : undefined;
-    }
-
-    // Control planes, where what they need is known: a primary its CA, a remote its primary's address.
-    const controlPlanes = new Map<string, ControlPlane>();
-    for (const cluster of primariesFirst(clusters)) {
-        let role: ConstructorParameters<typeof ControlPlane>[1]["role"];
-        if (cluster.role === "primary") {
-            const cacerts = bundles.get(cluster.name);
-            if (!cacerts) continue; // awaited from the root owner (said by checkPeers)
-            role = { kind: "primary", cacerts, servesRemotes: remotesOf(cluster.name, topology).length > 0 };
-        } else {
-            const primaryName = primaryOf(cluster.name)!;
-            // Only the primary's static address: the remote's charts install in parallel with the primary.
-            const address = local.has(primaryName)
-                ? local.get(primaryName)!.addresses[eastWestPurpose].ip
-                : peers.views.get(primaryName)?.published?.eastWestAddress;
-            if (address === undefined) {
-                waiting.push(`${cluster.name}: Istio waits for the east-west address of its primary ${primaryName}`);
-                continue;
-            }
-            role = { kind: "remote", primaryCluster: primaryName, primaryAddress: address };
-        }
-        controlPlanes.set(
-            cluster.name,
-            new ControlPlane(cluster.name, {
-                clusterName: cluster.name,
-                network: cluster.network,
-                meshId: config.meshId,
-                role,
-                charts,
-                imageHub: config.imageHub,
-                provider: cluster.provider,
-                nodesReady: cluster.nodesReady,
-            }),
-        );
-    }
-    const installed = clusters.filter((c) => controlPlanes.has(c.name));
-    const installedPrimaries = installed.filter((c) => c.role === "primary");
-    const controlPlaneOf = (name: string) => {
-        const cp = controlPlanes.get(name)!;
-        return [cp.base, cp.istiod];
-    };
-
-    const crossNetwork = new Map<string, CrossNetworkConfig>();
-    for (const primary of installedPrimaries) {
-        crossNetwork.set(
-            primary.name,
-            new CrossNetworkConfig(primary.name, {
-                exposeIstiod: remotesOf(primary.name, topology).length > 0,
-                provider: primary.provider,
-                controlPlane: controlPlaneOf(primary.name),
-            }),
-        );
-    }
-
-    // Remote secrets: a reader token in every cluster (published, so that a primary of another
-    // stack can hold it too), placed in each primary that must see the cluster.
-    const readers = new Map<string, ReaderToken>();
-    for (const cluster of installed) {
-        readers.set(
-            cluster.name,
-            new ReaderToken(cluster.name, {
-                clusterName: cluster.name,
-                apiServerUrl: cluster.apiServerUrl,
-                certificateAuthorityData: cluster.certificateAuthorityData,
-                provider: cluster.provider,
-                controlPlane: controlPlaneOf(cluster.name),
-            }),
-        );
-    }
-    const remoteSecrets = new Map<string, RemoteSecret>();
-    const attached = new Map<string, string[]>();
-    for (const primary of installedPrimaries) {
-        attached.set(primary.name, []);
-        for (const clusterName of remoteSecretPlacement(topology).get(primary.name) ?? []) {
-            const kubeconfig = local.has(clusterName)
-                ? readers.get(clusterName)?.kubeconfig
-                : peers.views.get(clusterName)?.remoteSecret;
-            if (kubeconfig === undefined) {
-                if (local.has(clusterName)) waiting.push(`${primary.name}: holds ${clusterName}'s remote secret once ${clusterName} has Istio`);
-                continue;
-            }
-            remoteSecrets.set(
-                `${primary.name}/${clusterName}`,
-                new RemoteSecret(`${primary.name}-${clusterName}`, {
-                    clusterName,
-                    kubeconfig: pulumi.secret(kubeconfig),
-                    provider: primary.provider,
-                    // Multi-primary: the secret follows both control planes.
-                    controlPlane: controlPlaneOf(primary.name),
-                }),
-            );
-            attached.get(primary.name)!.push(clusterName);
-        }
-    }
-
-    // What must be in place before an injected pod is admitted in a cluster: its istiod; in a
-    // remote, its primary's istiod, reached by the remote's API server through the primary's
-    // exposed istiod and gateway, once the primary holds the remote's secret. Undefined while
-    // the remote is not attached yet.
-    const gateways = new Map<string, EastWestGateway>();
-    const injectionReady = (cluster: MeshCluster): pulumi.Resource[] | undefined => {
-        const own = controlPlanes.get(cluster.name)?.istiod;
-        if (!own) return undefined;
-        if (cluster.role === "primary") return [own];
-        const primaryName = primaryOf(cluster.name)!;
-        if (!local.has(primaryName)) {
-            // Across stacks the order is the orchestrator's: the primary's stack says when it attached us.
-            const view = peers.views.get(primaryName);
-            return view?.published?.remoteSecrets.includes(cluster.name) ? [own] : undefined;
-        }
-        const secret = remoteSecrets.get(`${primaryName}/${cluster.name}`);
-        if (!controlPlanes.has(primaryName) || !secret) return undefined;
-        return [own, controlPlanes.get(primaryName)!.istiod, crossNetwork.get(primaryName)!, gateways.get(primaryName)!, secret];
-    };
     const settings = new Map(config.clusters.map((c) => [c.name, c]));
-    const attachedClusters = primariesFirst(installed).filter((cluster) => {
-        if (injectionReady(cluster)) return true;
-        waiting.push(`${cluster.name}: gateways and workloads wait until its primary ${primaryOf(cluster.name)} has attached it`);
-        return false;
+    // The stack owns the root when it has primaries and takes it from nobody; otherwise it uses
+    // what the root's owner issued and published.
+    const ownsRoot = !config.rootCaFrom && clusters.some((c) => c.role === "primary");
+    const rootOfTrust: RootOfTrust = !ownsRoot
+        ? { kind: "issued", bundles: peers.caBundles, rootCaFingerprint: peers.rootCaFingerprint }
+        : config.rootCa
+          ? { kind: "brought", certPem: config.rootCa.certPem, keyPem: pulumi.secret(config.rootCa.keyPem) }
+          : { kind: "generated", protect: config.protectRootCa };
+    const mesh = new IstioMesh(config.meshId, {
+        meshId: config.meshId,
+        charts: { repository: config.chartRepository, version: config.istioVersion },
+        imageHub: config.imageHub,
+        mtlsMode: config.mtlsMode,
+        rootOfTrust,
+        peersRootCaFingerprint: ownsRoot ? peers.rootCaFingerprint : undefined,
+        issueFor: ownsRoot ? config.peers.filter((p) => p.role === "primary").map((p) => p.name) : [],
+        members: clusters.map((cluster): IstioMeshMember => {
+            const c = settings.get(cluster.name)!;
+            return {
+                cluster,
+                primary: c.primary,
+                eastWest: { address: cluster.addresses[eastWestPurpose], sourceRanges: c.eastWestSourceRanges },
+                ingress: c.ingress ? { address: cluster.addresses[ingressPurpose], sourceRanges: c.ingressSourceRanges } : undefined,
+                helloworldVersion: c.helloworldVersion,
+            };
+        }),
+        peers: config.peers.map((p): IstioMeshPeer => {
+            const view = peers.views.get(p.name);
+            return {
+                name: p.name,
+                role: p.role,
+                primary: p.primary,
+                published: view?.published !== undefined,
+                eastWestAddress: view?.published?.eastWestAddress,
+                remoteSecret: view?.remoteSecret,
+                attached: view?.published?.remoteSecrets ?? [],
+            };
+        }),
+        demo: config.demo
+            ? { localityFailover: config.trafficPolicy.localityFailover, versionHeader: config.trafficPolicy.versionHeader, ingressTls: config.ingressTls }
+            : undefined,
     });
-    for (const cluster of attachedClusters) {
-        gateways.set(
-            cluster.name,
-            new EastWestGateway(cluster.name, {
-                network: cluster.network,
-                address: cluster.addresses[eastWestPurpose],
-                allowedSourceRanges: settings.get(cluster.name)!.eastWestSourceRanges,
-                charts,
-                provider: cluster.provider,
-                nodesReady: cluster.nodesReady,
-                injectionReady: injectionReady(cluster)!,
-            }),
-        );
-    }
-
-    // Zero trust by default: mesh-wide mTLS on every primary (it governs its remotes too).
-    for (const primary of installedPrimaries) {
-        new MeshMtls(primary.name, { mode: config.mtlsMode, provider: primary.provider, controlPlane: controlPlaneOf(primary.name) });
-    }
-
-    // North-south: an ingress gateway where configured, on its own static address.
-    const ingresses = new Map<string, IngressGateway>();
-    for (const cluster of attachedClusters.filter((c) => settings.get(c.name)!.ingress)) {
-        ingresses.set(
-            cluster.name,
-            new IngressGateway(cluster.name, {
-                address: cluster.addresses[ingressPurpose],
-                allowedSourceRanges: settings.get(cluster.name)!.ingressSourceRanges,
-                charts,
-                provider: cluster.provider,
-                nodesReady: cluster.nodesReady,
-                injectionReady: injectionReady(cluster)!,
-            }),
-        );
-    }
-
-    if (config.demo) {
-        const demos = new Map<string, Helloworld>();
-        for (const cluster of attachedClusters) {
-            // In a remote, the workloads also wait for the remote's own gateway: its network must be reachable.
-            const ready = injectionReady(cluster)!;
-            demos.set(
-                cluster.name,
-                new Helloworld(cluster.name, {
-                    version: settings.get(cluster.name)!.helloworldVersion,
-                    imageHub: config.imageHub,
-                    provider: cluster.provider,
-                    nodesReady: cluster.nodesReady,
-                    injectionReady: cluster.role === "remote" ? [...ready, gateways.get(cluster.name)!] : ready,
-                }),
-            );
-        }
-        for (const primary of installedPrimaries) {
-            // Istio configuration lives on the primary that serves a cluster: itself and its remotes.
-            const served = [primary.name, ...remotesOf(primary.name, topology)];
-            const routesIngress = served.some((name) => ingresses.has(name));
-            new HelloworldRouting(primary.name, {
-                localityFailover: config.trafficPolicy.localityFailover,
-                versionHeader: config.trafficPolicy.versionHeader,
-                ingress: routesIngress ? { tls: config.ingressTls } : undefined,
-                provider: primary.provider,
-                dependsOn: [...controlPlaneOf(primary.name), demos.get(primary.name)!.namespace],
-            });
-        }
-    }
 
     // The program says on every run what the mesh still waits for.
+    const waiting = [...peers.waiting, ...mesh.waiting];
     waiting.forEach((w) => pulumi.log.info(`waiting: ${w}`));
 
+    const primaryOf = (name: string) => settings.get(name)?.primary;
     const outputs: Record<string, ClusterOutput> = {};
     for (const cluster of clusters) {
+        const made = mesh.members[cluster.name];
         outputs[cluster.name] = {
             contract: contractVersion,
             meshId: config.meshId,
@@ -330,10 +125,10 @@ export function wireMesh(config: MeshConfig, clusters: MeshCluster[], peers: Pee
             network: cluster.network,
             apiServerUrl: cluster.apiServerUrl,
             egressIps: cluster.egressIps,
-            eastWestAddress: gateways.get(cluster.name)?.address ?? cluster.addresses[eastWestPurpose]?.ip,
-            ingressAddress: ingresses.get(cluster.name)?.address,
-            rootCaFingerprint,
-            remoteSecrets: attached.get(cluster.name) ?? [],
+            eastWestAddress: made.eastWestAddress,
+            ingressAddress: made.ingressAddress,
+            rootCaFingerprint: mesh.rootCaFingerprint,
+            remoteSecrets: made.attached,
             istioVersion: config.istioVersion,
             imageHub: config.imageHub,
         };
@@ -350,8 +145,8 @@ export function wireMesh(config: MeshConfig, clusters: MeshCluster[], peers: Pee
         },
         clusters: outputs,
         kubeconfigs: secretMap(clusters.map((c) => [c.name, c.kubeconfig])),
-        remoteSecrets: secretMap([...readers].map(([name, r]) => [name, r.kubeconfig])),
-        caBundles: peerBundles.length > 0 ? secretMap(peerBundles) : undefined,
+        remoteSecrets: secretMap([...mesh.readerKubeconfigs]),
+        caBundles: mesh.issuedCaBundles.size > 0 ? secretMap([...mesh.issuedCaBundles]) : undefined,
         waitingFor: waiting.length > 0 ? waiting : undefined,
     };
 }

@@ -1,6 +1,7 @@
-import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import type { MeshRole } from "../components/clusters/cluster";
+import type { CaBundlePems } from "../components/mesh/intermediateCa";
+import { certificateFingerprint } from "../components/mesh/rootCa";
 import type { MeshConfig, PeerConfig } from "./config";
 import { compareMinors, parseIstioVersion } from "./istioReleases";
 
@@ -31,13 +32,8 @@ export interface ClusterContract {
     imageHub?: string;
 }
 
-/** The four PEMs of an intermediate CA, as the root owner publishes them (output `caBundles`, secret). */
-export interface CaBundlePems {
-    caCertPem: string;
-    caKeyPem: string;
-    rootCertPem: string;
-    certChainPem: string;
-}
+export { certificateFingerprint };
+export type { CaBundlePems };
 
 /** What one peer stack has published, as read. */
 export interface PublishedPeerStack {
@@ -69,13 +65,6 @@ export interface Peers {
 
 /** No peers: a stack that owns its whole mesh. */
 export const noPeers: Peers = { views: new Map(), caBundles: new Map(), waiting: [] };
-
-/** SHA-256 fingerprint (hex) of the first certificate in a PEM document. */
-export function certificateFingerprint(pem: string): string {
-    const body = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(pem)?.[1] ?? pem;
-    const der = Buffer.from(body.replace(/\s+/g, ""), "base64");
-    return createHash("sha256").update(der).digest("hex");
-}
 
 /** A peer problem: the mesh cannot be built as configured. */
 export class PeerError extends pulumi.RunError {

@@ -15,10 +15,13 @@ export function demoImages(imageHub: string) {
     } as const;
 }
 
+/** Versions of the helloworld sample. */
+export type HelloworldVersion = "v1" | "v2";
+
 /** The helloworld demo in one cluster. */
 export interface HelloworldArgs {
     /** Version this cluster serves. */
-    version: "v1" | "v2";
+    version: HelloworldVersion;
     /** Registry path of Istio's images, where the sample images come from. */
     imageHub: string;
     /** Kubernetes provider of the cluster. */

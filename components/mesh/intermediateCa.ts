@@ -13,6 +13,14 @@ export interface CaBundle {
     certChainPem: pulumi.Output<string>;
 }
 
+/** The four PEMs of an intermediate CA as plain text, as the root's owner publishes them to peers. */
+export interface CaBundlePems {
+    caCertPem: string;
+    caKeyPem: string;
+    rootCertPem: string;
+    certChainPem: string;
+}
+
 /** What an intermediate CA is issued from. */
 export interface IntermediateCaArgs {
     /** Cluster whose istiod signs workload certificates with this CA. */

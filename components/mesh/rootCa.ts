@@ -1,5 +1,13 @@
+import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
+
+/** SHA-256 fingerprint (hex) of the first certificate in a PEM document, as peers compare roots. */
+export function certificateFingerprint(pem: string): string {
+    const body = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(pem)?.[1] ?? pem;
+    const der = Buffer.from(body.replace(/\s+/g, ""), "base64");
+    return createHash("sha256").update(der).digest("hex");
+}
 
 /** The mesh's root of trust. */
 export interface MeshRootCaArgs {

@@ -4,7 +4,7 @@
  * it holds. Pure: the validated config (and any addresses already known) in, text out.
  */
 import type { MeshConfig } from "../../stacks/config";
-import { remoteSecretPlacement } from "../../stacks/topology";
+import { remoteSecretPlacement } from "../../components/mesh/topology";
 
 /** Addresses known before or after deploy (configured, or read from stack outputs), by cluster. */
 export type KnownAddresses = Record<string, { eastWest?: string; ingress?: string }>;

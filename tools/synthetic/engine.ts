@@ -56,7 +56,9 @@ const urnName = (urn: string) => urn.split("::").slice(3).join("::");
 
 /** An engine URN: under `parentEngineUrn` ("" for the stack's root), every ancestor's type then `type`. */
 function engineUrnOf(stack: string, project: string, parentEngineUrn: string, type: string, name: string): string {
-    const qualified = parentEngineUrn ? `${qualifiedType(parentEngineUrn)}$${type}` : type;
+    // The root stack resource's type is never part of its children's URNs.
+    const underRoot = !parentEngineUrn || qualifiedType(parentEngineUrn) === "pulumi:pulumi:Stack";
+    const qualified = underRoot ? type : `${qualifiedType(parentEngineUrn)}$${type}`;
     return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }
 

@@ -1,4 +1,4 @@
-import type { MeshRole } from "../components/clusters/cluster";
+import type { MeshRole } from "../clusters/cluster";
 
 /** The part of a cluster's config that decides the mesh's shape. */
 export interface TopologyNode {
