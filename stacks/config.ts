@@ -61,6 +61,7 @@ const clusterSchema = z.strictObject({
     ingressSourceRanges: z.array(z.string().regex(ipv4Cidr)).optional(),
     helloworldVersion: z.enum(["v1", "v2"]).optional(),
     nodeImage: z.string().regex(/^[a-z0-9][a-z0-9./_-]*:v\d+\.\d+\.\d+(@sha256:[0-9a-f]{64})?$/).optional(),
+    creatorArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/\S+$/).optional(),
 });
 
 const configSchema = z.strictObject({
@@ -115,6 +116,7 @@ const expectations: Record<string, string> = {
     "adminPrincipals.gcp": "IAM members such as serviceAccount:ci@my-project.iam.gserviceaccount.com",
     "clusters.eastWestSourceRanges": "IPv4 CIDRs such as 203.0.113.0/24",
     "clusters.nodeImage": "a kind node image such as kindest/node:v1.34.0",
+    "clusters.creatorArn": "the IAM role or user ARN that created the EKS cluster, such as arn:aws:iam::123456789012:role/admin",
     "clusters.ingressSourceRanges": "IPv4 CIDRs such as 203.0.113.0/24",
     "ingressTls.host": "a DNS name such as hello.example.com",
     "peers.name": "a DNS-1123 label",
@@ -159,6 +161,8 @@ export interface ClusterConfig {
     helloworldVersion: HelloworldVersion;
     /** For `kind`: the node image (kind's default when omitted). */
     nodeImage?: string;
+    /** For `aws`: the principal that created the EKS cluster, when the state does not record it. */
+    creatorArn?: string;
 }
 
 /** A cluster of the mesh that another stack owns: known here so the topology is whole. */
@@ -305,6 +309,7 @@ const cloudOnlyKeys: Record<string, Cloud[]> = {
     region: ["aws", "azure", "gcp"],
     kubernetesVersion: ["aws", "azure", "gcp", "existing"],
     nodeImage: ["kind"],
+    creatorArn: ["aws"],
     nodeCount: ["aws", "azure", "gcp"],
     nodeSize: ["aws", "azure", "gcp"],
     zones: ["aws"],
@@ -483,6 +488,7 @@ export function parseMeshConfig(
             // Alternate by cluster order, so that every network serves a version.
             helloworldVersion: c.helloworldVersion ?? (i % 2 === 0 ? "v1" : "v2"),
             nodeImage: c.nodeImage,
+            creatorArn: c.creatorArn,
         };
     });
 

@@ -27,7 +27,8 @@ export interface EksClusterArgs {
     singleNatGateway: boolean;
     /**
      * IAM principal ARNs that get cluster-admin through EKS access entries. Must not contain the
-     * identity that deploys: EKS grants that one itself and a second entry for it conflicts.
+     * cluster's creator: EKS grants that one itself and a second entry for it conflicts. The list
+     * must not depend on who runs the program: an entry no longer listed is deleted.
      */
     adminPrincipalArns: string[];
     /**

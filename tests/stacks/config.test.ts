@@ -57,7 +57,7 @@ function accepted(raw: Raw, context: { gcpProject?: string } = {}): { config: Me
 
 const clusterKeys =
     "name, cloud, region, network, role, primary, kubernetesVersion, nodeCount, nodeSize, zones, project, singleNatGateway, deletionProtection, eastWestAddress, " +
-    "eastWestSourceRanges, ingress, ingressAddress, ingressSourceRanges, helloworldVersion, nodeImage";
+    "eastWestSourceRanges, ingress, ingressAddress, ingressSourceRanges, helloworldVersion, nodeImage, creatorArn";
 const topKeys =
     "meshId, istioVersion, chartRepository, protectRootCa, demo, mtlsMode, trafficPolicy, ingressTls, clusters, peers, rootCaFrom, rootCa, kubeconfigs, adminPrincipals";
 const dnsRule = "is not a DNS-1123 label (lowercase letters, digits and '-', starting with a letter, at most 63 characters)";
@@ -425,6 +425,7 @@ describe("keys", () => {
         [1, { singleNatGateway: true }, `clusters[1].singleNatGateway: not used for cloud "azure" (only for aws)`],
         [0, { deletionProtection: false }, `clusters[0].deletionProtection: not used for cloud "aws" (only for gcp)`],
         [0, { eastWestAddress: "203.0.113.10" }, `clusters[0].eastWestAddress: not used for cloud "aws" (only for existing, kind)`],
+        [2, { creatorArn: "arn:aws:iam::123456789012:role/admin" }, `clusters[2].creatorArn: not used for cloud "gcp" (only for aws)`],
     ])("rejects a key of another cloud on clusters[%d]", (index, patch, message) => {
         expect(problemsOf(withCluster(index, patch))).toEqual([message]);
     });
@@ -447,6 +448,10 @@ describe("types and ranges", () => {
         [{ zones: 5 }, `clusters[0].zones: 5 is too large (maximum 4)`],
         [{ singleNatGateway: "yes" }, `clusters[0].singleNatGateway: "yes" is not a boolean`],
         [{ region: 5 }, `clusters[0].region: 5 is not a string`],
+        [
+            { creatorArn: "arn:aws:sts::123456789012:assumed-role/admin/alice" },
+            `clusters[0].creatorArn: "arn:aws:sts::123456789012:assumed-role/admin/alice" is not valid (expected the IAM role or user ARN that created the EKS cluster, such as arn:aws:iam::123456789012:role/admin)`,
+        ],
     ])("rejects %j", (patch, message) => {
         expect(problemsOf(withCluster(0, patch))).toEqual([message]);
     });
