@@ -308,6 +308,12 @@ export class EksCluster extends pulumi.ComponentResource implements MeshCluster 
                 // kubernetes.io/cluster/<name> and fails when it finds several.
                 skipDefaultSecurityGroups: true,
                 createOidcProvider: false,
+                // Without credential options @pulumi/eks writes the runner's AWS_PROFILE into the
+                // kubeconfig, which the Kubernetes provider keeps in state: a later refresh or
+                // destroy on another machine (CI) then fails on a profile it does not have. Empty
+                // options keep the ambient credential chain and change only the user section, so
+                // existing stacks' Kubernetes providers are updated, not replaced.
+                providerCredentialOpts: {},
                 clusterTags: eksName.apply((n) => ({ Name: n })),
             },
             eksOptions,

@@ -338,6 +338,25 @@ describe("EksCluster handle", () => {
         expect(await resolve(clusters[0].provider.urn)).toMatchObject({ value: provider.urn });
     });
 
+    it("keeps the runner's AWS_PROFILE out of the kubeconfig its Kubernetes provider stores", async () => {
+        const before = process.env.AWS_PROFILE;
+        process.env.AWS_PROFILE = "laptop-sso";
+        try {
+            const { rec } = await alpha();
+            expect(rec.one("eks:index:Cluster", "alpha").inputs.providerCredentialOpts).toEqual({});
+            const stored = reveal<string>(rec.one("pulumi:providers:kubernetes", "alpha").inputs.kubeconfig);
+            expect(stored).not.toContain("laptop-sso");
+            const kubeconfig = JSON.parse(stored);
+            expect(kubeconfig.users[0].user.exec.args).not.toContain("--profile");
+            // The cluster section is the one @pulumi/eks always wrote: the provider is updated, not replaced.
+            expect(kubeconfig.clusters.map((c: any) => c.name)).toEqual(["kubernetes"]);
+            expect(Object.keys(kubeconfig.clusters[0].cluster).sort()).toEqual(["certificate-authority-data", "server"]);
+        } finally {
+            if (before === undefined) delete process.env.AWS_PROFILE;
+            else process.env.AWS_PROFILE = before;
+        }
+    });
+
     it("exposes the API server, its CA and a secret kubeconfig", async () => {
         const { clusters } = await alpha();
         const url = await resolve(clusters[0].apiServerUrl);
