@@ -131,6 +131,7 @@ function createCluster(
                 project: c.project!,
                 region: c.region!,
                 deletionProtection: c.deletionProtection,
+                nodeDisk: c.nodeDisk!,
                 adminMembers: config.adminPrincipals.gcp,
                 loadBalancerAddresses,
             });

@@ -12,6 +12,12 @@ export const supportedIstioMinor = "1.30";
 export const kubernetesMinors = { min: 32, max: 36, remoteMin: 33 };
 /** Default AWS quota of Elastic IPs per region. */
 export const elasticIpQuota = 5;
+/** SSD_TOTAL_GB per region on many new GCP projects (pd-balanced and pd-ssd count). */
+export const gcpSsdQuotaGb = 250;
+/** GCP zones a regional cluster's node pools usually span. */
+const gcpZonesPerRegion = 3;
+/** Boot disks of GKE nodes unless configured: pd-standard stays out of the SSD quota. */
+export const gcpNodeDiskDefaults = { sizeGb: 50, type: "pd-standard" };
 
 export const defaults = {
     meshId: "mesh1",
@@ -61,6 +67,8 @@ const clusterSchema = z.strictObject({
     ingressSourceRanges: z.array(z.string().regex(ipv4Cidr)).optional(),
     helloworldVersion: z.enum(["v1", "v2"]).optional(),
     nodeImage: z.string().regex(/^[a-z0-9][a-z0-9./_-]*:v\d+\.\d+\.\d+(@sha256:[0-9a-f]{64})?$/).optional(),
+    diskSizeGb: z.number().int().min(10).max(65536).optional(),
+    diskType: z.enum(["pd-standard", "pd-balanced", "pd-ssd"]).optional(),
     creatorArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/\S+$/).optional(),
 });
 
@@ -161,6 +169,8 @@ export interface ClusterConfig {
     helloworldVersion: HelloworldVersion;
     /** For `kind`: the node image (kind's default when omitted). */
     nodeImage?: string;
+    /** For `gcp`: node boot disks; `explicit` when the user set either key. */
+    nodeDisk?: { sizeGb: number; type: string; explicit: boolean };
     /** For `aws`: the principal that created the EKS cluster, when the state does not record it. */
     creatorArn?: string;
 }
@@ -310,6 +320,8 @@ const cloudOnlyKeys: Record<string, Cloud[]> = {
     kubernetesVersion: ["aws", "azure", "gcp", "existing"],
     nodeImage: ["kind"],
     creatorArn: ["aws"],
+    diskSizeGb: ["gcp"],
+    diskType: ["gcp"],
     nodeCount: ["aws", "azure", "gcp"],
     nodeSize: ["aws", "azure", "gcp"],
     zones: ["aws"],
@@ -489,6 +501,14 @@ export function parseMeshConfig(
             helloworldVersion: c.helloworldVersion ?? (i % 2 === 0 ? "v1" : "v2"),
             nodeImage: c.nodeImage,
             creatorArn: c.creatorArn,
+            nodeDisk:
+                c.cloud === "gcp"
+                    ? {
+                          sizeGb: c.diskSizeGb ?? gcpNodeDiskDefaults.sizeGb,
+                          type: c.diskType ?? gcpNodeDiskDefaults.type,
+                          explicit: c.diskSizeGb !== undefined || c.diskType !== undefined,
+                      }
+                    : undefined,
         };
     });
 
@@ -568,6 +588,26 @@ export function parseMeshConfig(
             warnings.push(
                 `Elastic IPs: the EKS clusters in ${region} (${inRegion.map((c) => c.name).join(", ")}) need ${needed} Elastic IPs (NAT gateways and gateway addresses), ` +
                     `reaching the default quota of ${elasticIpQuota} per region; Elastic IPs of other stacks in the account count too. Request a quota increase or set singleNatGateway/zones.`,
+            );
+        }
+    }
+
+    // SSD quota per GCP project and region: a regional cluster's disks in every zone, and at
+    // creation its temporary default pool (one node per zone).
+    const ssdByRegion = new Map<string, { gb: number; names: string[] }>();
+    for (const c of clusters.filter((x) => x.cloud === "gcp" && x.nodeDisk && x.nodeDisk.type !== "pd-standard")) {
+        const key = `${c.project} ${c.region}`;
+        const entry = ssdByRegion.get(key) ?? { gb: 0, names: [] };
+        entry.gb += gcpZonesPerRegion * (c.nodeCount + 1) * c.nodeDisk!.sizeGb;
+        entry.names.push(c.name);
+        ssdByRegion.set(key, entry);
+    }
+    for (const [key, { gb, names }] of ssdByRegion) {
+        const [project, region] = key.split(" ");
+        if (gb > gcpSsdQuotaGb) {
+            warnings.push(
+                `SSD quota: the GKE clusters in ${project}/${region} (${names.join(", ")}) need up to ${gb} GB of SSD-backed node disks (${gcpZonesPerRegion} zones, the temporary default pool included), ` +
+                    `over the ${gcpSsdQuotaGb} GB SSD_TOTAL_GB of many new projects; other disks in the region count too. Request a quota increase or set diskType: pd-standard / a smaller diskSizeGb.`,
             );
         }
     }

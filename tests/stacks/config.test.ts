@@ -57,7 +57,7 @@ function accepted(raw: Raw, context: { gcpProject?: string } = {}): { config: Me
 
 const clusterKeys =
     "name, cloud, region, network, role, primary, kubernetesVersion, nodeCount, nodeSize, zones, project, singleNatGateway, deletionProtection, eastWestAddress, " +
-    "eastWestSourceRanges, ingress, ingressAddress, ingressSourceRanges, helloworldVersion, nodeImage, creatorArn";
+    "eastWestSourceRanges, ingress, ingressAddress, ingressSourceRanges, helloworldVersion, nodeImage, diskSizeGb, diskType, creatorArn";
 const topKeys =
     "meshId, istioVersion, chartRepository, protectRootCa, demo, mtlsMode, trafficPolicy, ingressTls, clusters, peers, rootCaFrom, rootCa, kubeconfigs, adminPrincipals";
 const dnsRule = "is not a DNS-1123 label (lowercase letters, digits and '-', starting with a letter, at most 63 characters)";
@@ -365,6 +365,36 @@ describe("Elastic IPs", () => {
         expect(warnings[0]).toContain("alpha, delta");
         expect(warnings[0]).toContain("need 8 Elastic IPs");
         expect(warnings[0]).toContain("other stacks");
+    });
+
+    it("gives GKE nodes 50 GB pd-standard disks unless configured, and says when they are the defaults", () => {
+        const { config } = accepted(base());
+        expect(config.clusters[2].nodeDisk).toEqual({ sizeGb: 50, type: "pd-standard", explicit: false });
+        expect(config.clusters[0].nodeDisk).toBeUndefined();
+        const set = accepted(withCluster(2, { diskType: "pd-balanced" })).config.clusters[2].nodeDisk;
+        expect(set).toEqual({ sizeGb: 50, type: "pd-balanced", explicit: true });
+    });
+
+    it("warns when a region's GKE SSD disks pass the 250 GB SSD_TOTAL_GB of new projects", () => {
+        // GKE's old default: 3 zones x (2 nodes + the temporary default pool's 1) x 100 GB.
+        const { warnings } = accepted(withCluster(2, { diskType: "pd-balanced", diskSizeGb: 100 }));
+        expect(warnings).toEqual([
+            `SSD quota: the GKE clusters in my-project/us-central1 (gamma) need up to 900 GB of SSD-backed node disks (3 zones, the temporary default pool included), ` +
+                `over the 250 GB SSD_TOTAL_GB of many new projects; other disks in the region count too. Request a quota increase or set diskType: pd-standard / a smaller diskSizeGb.`,
+        ]);
+        expect(accepted(withCluster(2, { diskType: "pd-balanced", diskSizeGb: 20 })).warnings).toEqual([]);
+        expect(accepted(withCluster(2, { diskSizeGb: 500 })).warnings).toEqual([]);
+    });
+
+    it.each([
+        [{ diskType: "hyperdisk-extreme" }, `clusters[2].diskType: "hyperdisk-extreme" is not valid (valid: pd-standard, pd-balanced, pd-ssd)`],
+        [{ diskSizeGb: 5 }, `clusters[2].diskSizeGb: 5 is too small (minimum 10)`],
+    ])("rejects GKE disk %j", (patch, message) => {
+        expect(problemsOf(withCluster(2, patch))).toEqual([message]);
+    });
+
+    it("rejects disk keys on other clouds", () => {
+        expect(problemsOf(withCluster(1, { diskSizeGb: 50 }))).toEqual([`clusters[1].diskSizeGb: not used for cloud "azure" (only for gcp)`]);
     });
 
     it("warns for a single EKS cluster that needs 5", () => {
