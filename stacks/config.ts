@@ -12,6 +12,8 @@ export const supportedIstioMinor = "1.30";
 export const kubernetesMinors = { min: 32, max: 36, remoteMin: 33 };
 /** Default AWS quota of Elastic IPs per region. */
 export const elasticIpQuota = 5;
+/** EKS needs subnets in at least two availability zones. */
+export const minEksZones = 2;
 /** SSD_TOTAL_GB per region on many new GCP projects (pd-balanced and pd-ssd count). */
 export const gcpSsdQuotaGb = 250;
 /** GCP zones a regional cluster's node pools usually span. */
@@ -56,7 +58,7 @@ const clusterSchema = z.strictObject({
     kubernetesVersion: z.string().optional(),
     nodeCount: z.number().int().min(1).max(100).optional(),
     nodeSize: z.string().min(1).optional(),
-    zones: z.number().int().min(1).max(4).optional(),
+    zones: z.number().int().min(minEksZones).max(4).optional(),
     project: z.string().min(1).optional(),
     singleNatGateway: z.boolean().optional(),
     deletionProtection: z.boolean().optional(),
@@ -265,6 +267,9 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
         case "invalid_format":
             return `${at}: ${show(value)} is not valid (expected ${expectations[generic] ?? issue.format})`;
         case "too_small":
+            if (generic === "clusters.zones") {
+                return `${at}: ${show(value)} is too few: EKS needs subnets in at least ${minEksZones} availability zones (${minEksZones} to 4)`;
+            }
             if (Array.isArray(value)) return `${at}: needs at least ${issue.minimum} entr${issue.minimum === 1 ? "y" : "ies"}`;
             if (typeof value === "string") return `${at}: must not be empty`;
             return `${at}: ${show(value)} is too small (minimum ${issue.minimum})`;
@@ -587,7 +592,7 @@ export function parseMeshConfig(
         if (needed >= elasticIpQuota) {
             warnings.push(
                 `Elastic IPs: the EKS clusters in ${region} (${inRegion.map((c) => c.name).join(", ")}) need ${needed} Elastic IPs (NAT gateways and gateway addresses), ` +
-                    `reaching the default quota of ${elasticIpQuota} per region; Elastic IPs of other stacks in the account count too. Request a quota increase or set singleNatGateway/zones.`,
+                    `reaching the default quota of ${elasticIpQuota} per region; Elastic IPs of other stacks in the account count too. Request a quota increase, set singleNatGateway, or use fewer zones (at least 2).`,
             );
         }
     }

@@ -21,7 +21,7 @@ export interface EksClusterArgs {
     nodeCount: number;
     /** EC2 instance type of the worker nodes, e.g. `m5.large`. */
     nodeSize: string;
-    /** Number of availability zones to spread over (one public and one private subnet each), 1 to 4. */
+    /** Number of availability zones to spread over (one public and one private subnet each), 2 to 4: EKS needs two. */
     zones: number;
     /** `true`: one NAT gateway for all zones (cheaper, for dev); `false`: one NAT gateway per zone. */
     singleNatGateway: boolean;
@@ -48,14 +48,18 @@ const nodePolicyArns: Record<string, string> = {
     ecr: "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
 };
 
+/** EKS needs subnets in at least two availability zones. */
+const minZones = 2;
 /** Most zones the VPC layout below has room for. */
 const maxZones = 4;
 
 /** Throws, naming the property, the bad value and what is allowed, before any resource is created. */
 export function validateEksClusterArgs(name: string, args: EksClusterArgs): void {
     const where = `EksCluster "${name}"`;
-    if (!Number.isInteger(args.zones) || args.zones < 1 || args.zones > maxZones) {
-        throw new Error(`${where}: zones: ${args.zones} is not allowed (an integer from 1 to ${maxZones})`);
+    if (!Number.isInteger(args.zones) || args.zones < minZones || args.zones > maxZones) {
+        throw new Error(
+            `${where}: zones: ${args.zones} is not allowed (an integer from ${minZones} to ${maxZones}: EKS needs subnets in at least ${minZones} availability zones)`,
+        );
     }
     if (!Number.isInteger(args.nodeCount) || args.nodeCount < 1) {
         throw new Error(`${where}: nodeCount: ${args.nodeCount} is not allowed (an integer of at least 1)`);

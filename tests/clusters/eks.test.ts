@@ -504,6 +504,7 @@ describe("EksCluster providers", () => {
 describe("EksCluster validation", () => {
     it.each([
         [{ zones: 0 }, /zones: 0 is not allowed/],
+        [{ zones: 1 }, /zones: 1 is not allowed \(an integer from 2 to 4: EKS needs subnets in at least 2 availability zones\)/],
         [{ zones: 5 }, /zones: 5 is not allowed/],
         [{ nodeCount: 0 }, /nodeCount: 0 is not allowed/],
         [{ loadBalancerAddresses: ["eastwest", "eastwest"] }, /"eastwest" is listed twice/],

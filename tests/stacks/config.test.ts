@@ -344,7 +344,7 @@ describe("Elastic IPs", () => {
     const twoEks = () => plus({ name: "delta", cloud: "aws", region: "us-west-2" });
     const message =
         `Elastic IPs: the EKS clusters in us-west-2 (alpha, delta) need 8 Elastic IPs (NAT gateways and gateway addresses), ` +
-        `reaching the default quota of 5 per region; Elastic IPs of other stacks in the account count too. Request a quota increase or set singleNatGateway/zones.`;
+        `reaching the default quota of 5 per region; Elastic IPs of other stacks in the account count too. Request a quota increase, set singleNatGateway, or use fewer zones (at least 2).`;
 
     it("counts NAT gateways and each gateway's addresses per cluster", () => {
         expect(elasticIpsOf({ zones: 2, singleNatGateway: false, ingress: false })).toBe(4);
@@ -474,7 +474,8 @@ describe("types and ranges", () => {
         [{ nodeCount: "two" }, `clusters[0].nodeCount: "two" is not a number`],
         [{ nodeCount: 0 }, `clusters[0].nodeCount: 0 is too small (minimum 1)`],
         [{ nodeCount: 101 }, `clusters[0].nodeCount: 101 is too large (maximum 100)`],
-        [{ zones: 0 }, `clusters[0].zones: 0 is too small (minimum 1)`],
+        [{ zones: 0 }, `clusters[0].zones: 0 is too few: EKS needs subnets in at least 2 availability zones (2 to 4)`],
+        [{ zones: 1 }, `clusters[0].zones: 1 is too few: EKS needs subnets in at least 2 availability zones (2 to 4)`],
         [{ zones: 5 }, `clusters[0].zones: 5 is too large (maximum 4)`],
         [{ singleNatGateway: "yes" }, `clusters[0].singleNatGateway: "yes" is not a boolean`],
         [{ region: 5 }, `clusters[0].region: 5 is not a string`],
@@ -564,7 +565,7 @@ describe("all problems of a config", () => {
                 `meshID: unknown key (valid keys: ${topKeys})`,
                 `istioVersion: "latest" is not valid (expected a full Istio version such as 1.30.4)`,
                 `clusters[0].nodesize: unknown key (valid keys: ${clusterKeys})`,
-                `clusters[0].zones: 0 is too small (minimum 1)`,
+                `clusters[0].zones: 0 is too few: EKS needs subnets in at least 2 availability zones (2 to 4)`,
             ].sort(),
         );
     });
