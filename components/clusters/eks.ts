@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { clusterProvider, MeshCluster, MeshRole, StaticAddress } from "./cluster";
+import { releaseWait } from "./releaseWait";
 
 /** Everything one EKS cluster of the mesh needs; plain values, read from config by the caller. */
 export interface EksClusterArgs {
@@ -234,10 +235,9 @@ export class EksCluster extends pulumi.ComponentResource implements MeshCluster 
             );
         }
 
-        // Elastic IPs: after a load balancer or NAT gateway is deleted its network interfaces
-        // linger and hold the address for a while; the AWS provider retries the release until
-        // the delete timeout. They also depend on the internet gateway, so they are released
-        // before it is detached (detaching fails while the VPC has mapped public addresses).
+        // Elastic IPs depend on the internet gateway, so they are released before it is detached
+        // (detaching fails while the VPC has mapped public addresses). The AWS provider releases
+        // an EIP once, without retrying: a load balancer's EIPs get a release wait (below).
         const eipOptions: pulumi.CustomResourceOptions = {
             ...child,
             dependsOn: [igw],
@@ -360,12 +360,23 @@ export class EksCluster extends pulumi.ComponentResource implements MeshCluster 
         const addresses: Record<string, StaticAddress> = {};
         for (const purpose of args.loadBalancerAddresses) {
             const eips = publicSubnets.map((_, i) => elasticIp(`${name}-${purpose}-${i}`, `${purpose}-${i}`));
+            // The in-tree controller returns once it asked AWS to delete the NLB, whose network
+            // interfaces hold the EIPs for minutes more: wait until none is associated.
+            const allocationIds = pulumi.all(eips.map((e) => e.allocationId)).apply((ids) => ids.join(","));
+            const released = releaseWait(
+                `${name}-${purpose}-released`,
+                {
+                    what: pulumi.interpolate`Elastic IPs ${allocationIds}`,
+                    released: pulumi.interpolate`[ -z "$(aws ec2 describe-addresses --region ${args.region} --filters Name=allocation-id,Values=${allocationIds} --query 'Addresses[?AssociationId].AllocationId' --output text)" ]`,
+                },
+                { parent: this, dependsOn: [...eips, nodeGroup] },
+            );
             addresses[purpose] = {
                 ip: eips[0].publicIp,
                 annotations: pulumi
                     .all([pulumi.all(eips.map((e) => e.allocationId)), pulumi.all(publicSubnets.map((s) => s.id))])
                     .apply(([allocationIds, subnetIds]) => nlbAnnotations(allocationIds, subnetIds)),
-                dependencies: eips,
+                dependencies: [...eips, released],
             };
         }
 

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { clusterProvider, MeshCluster, MeshRole, StaticAddress } from "./cluster";
+import { releaseWait } from "./releaseWait";
 
 /** Primary range of the subnet: node IPs. */
 export const GKE_NODE_CIDR = "10.2.0.0/20";
@@ -342,12 +343,24 @@ export class GkeCluster extends pulumi.ComponentResource implements MeshCluster 
                 },
                 addressOpts,
             );
+            // GKE's controller deletes the forwarding rule and its `k8s-fw-*` firewall rule (whose
+            // description names the IP) after the Service is gone; a leftover rule blocks deleting
+            // the network. Wait, while the cluster still runs, until the address is only reserved
+            // and no firewall rule names it.
+            const released = releaseWait(
+                `${name}-${purpose}-released`,
+                {
+                    what: pulumi.interpolate`address ${address.name} (${address.address})`,
+                    released: pulumi.interpolate`[ "$(gcloud compute addresses list --project ${project} --filter='name=${address.name} AND region:${region}' --format='value(status)')" != "IN_USE" ] && [ -z "$(gcloud compute firewall-rules list --project ${project} --filter='name~^k8s-fw- AND description~${address.address}' --format='value(name)')" ]`,
+                },
+                { parent: this, dependsOn: [address, nodePool] },
+            );
             this.addresses[purpose] = {
                 ip: address.address,
                 loadBalancerIP: address.address,
                 // GKE binds the address through spec.loadBalancerIP alone.
                 annotations: pulumi.output<Record<string, string>>({}),
-                dependencies: [address],
+                dependencies: [address, released],
             };
         }
 

@@ -389,7 +389,7 @@ describe("EksCluster static addresses", () => {
 
         // Allocation i is the Elastic IP made for public subnet i, and every zone is covered.
         const eipByAllocation = new Map<string, Registration>();
-        for (const eip of address.dependencies as aws.ec2.Eip[]) {
+        for (const eip of (address.dependencies as aws.ec2.Eip[]).filter((d) => d instanceof aws.ec2.Eip)) {
             const [allocation, urn] = await Promise.all([resolve(eip.allocationId), resolve(eip.urn)]);
             eipByAllocation.set(allocation.value, rec.byUrn(urn.value)!);
         }
@@ -404,12 +404,13 @@ describe("EksCluster static addresses", () => {
         expect(zones.sort()).toEqual(["us-west-2a", "us-west-2b", "us-west-2c"]);
     });
 
-    it("takes the first Elastic IP's address and lists the Elastic IPs as dependencies", async () => {
+    it("takes the first Elastic IP's address and lists the Elastic IPs and their release wait as dependencies", async () => {
         const { rec, clusters } = await alpha();
         const address = clusters[0].addresses.eastwest;
         const eips = rec.ofType(EIP, /^alpha-eastwest-/);
         const depUrns = (await Promise.all(address.dependencies.map((d) => resolve(d.urn)))).map((u) => u.value);
-        expect(depUrns.sort()).toEqual(eips.map((e) => e.urn).sort());
+        const wait = rec.one("command:local:Command", "alpha-eastwest-released");
+        expect(depUrns.sort()).toEqual([...eips.map((e) => e.urn), wait.urn].sort());
         const first = rec.one(EIP, "alpha-eastwest-0");
         expect((await resolve(address.ip)).value).toBe(await eipPublicIp(first));
         const [firstEip] = address.dependencies as aws.ec2.Eip[];

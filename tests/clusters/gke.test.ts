@@ -261,7 +261,7 @@ describe("GkeCluster access and addresses", () => {
             expect((await resolve(address.ip)).value).toBe(ip);
             expect((await resolve(address.loadBalancerIP!)).value).toBe(ip);
             expect((await resolve(address.annotations)).value).toEqual({});
-            expect(address.dependencies.map((r) => (r as any).__name)).toEqual([`delta-address-${purpose}`]);
+            expect(address.dependencies.map((r) => (r as any).__name)).toEqual([`delta-address-${purpose}`, `delta-${purpose}-released`]);
         }
     });
 
