@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as azure from "@pulumi/azure-native/provider";
 import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
 import type { MeshCluster } from "../components/clusters/cluster";
 import { AksCluster } from "../components/clusters/aks";
 import { EksCluster } from "../components/clusters/eks";
@@ -37,8 +38,7 @@ class CloudProviders {
 }
 
 /**
- * The IAM principal that runs this program, as EKS records it (the role, not the session):
- * `@pulumi/eks` already grants it admin access, and a second access entry would conflict.
+ * The IAM principal that runs this program, as EKS records it (the role, not the session).
  */
 export async function deployingPrincipal(provider: aws.Provider): Promise<string> {
     const identity = await aws.getCallerIdentity({}, { provider });
@@ -46,21 +46,52 @@ export async function deployingPrincipal(provider: aws.Provider): Promise<string
     return session.issuerArn;
 }
 
+/** The value of an output once the engine has it; undefined while unknown (a preview of a create). */
+async function knownValue<T>(output: pulumi.Output<T>): Promise<T | undefined> {
+    // `promise()` is the SDK's own accessor (internal, untyped): it resolves to undefined for an
+    // unknown value instead of waiting forever as `apply` would in a preview.
+    return (output as any).promise();
+}
+
+/**
+ * The principal that created an EKS cluster. @pulumi/eks always sets
+ * bootstrapClusterCreatorAdminPermissions, so EKS gave that principal an access entry outside
+ * Pulumi: declaring one for it conflicts (ResourceInUseException), and the set of declared
+ * entries must not depend on who runs the program (an entry no longer declared is deleted).
+ * Recorded once, in state, by the run that first deploys the cluster; `creatorArn` in config
+ * wins (for clusters created before the record existed).
+ */
+export async function eksCreator(cluster: ClusterConfig, caller: string): Promise<string> {
+    const record = new pulumi.Stash(`${cluster.name}-eks-creator`, { input: cluster.creatorArn ?? caller });
+    const recorded = await knownValue(record.output);
+    return cluster.creatorArn ?? (typeof recorded === "string" ? recorded : caller);
+}
+
 /** Creates every cluster of the stack, each with its cloud's component. */
 export async function createClusters(config: MeshConfig): Promise<MeshCluster[]> {
     const providers = new CloudProviders();
-    const deployers = new Map<string, string>();
+    const callers = new Map<string, string>();
+    const creators = new Map<string, string>();
     for (const c of config.clusters.filter((x) => x.cloud === "aws")) {
-        if (!deployers.has(c.region!)) deployers.set(c.region!, await deployingPrincipal(providers.awsFor(c.region!)));
+        if (!callers.has(c.region!)) callers.set(c.region!, await deployingPrincipal(providers.awsFor(c.region!)));
+        const caller = callers.get(c.region!)!;
+        const creator = await eksCreator(c, caller);
+        creators.set(c.name, creator);
+        if (caller !== creator && !config.adminPrincipals.aws.includes(caller)) {
+            pulumi.log.warn(
+                `${c.name}: ${caller} runs this program but is neither the EKS cluster's creator (${creator}) nor listed in adminPrincipals.aws: ` +
+                    `it cannot reach the cluster's API (add it to adminPrincipals.aws and run pulumi up as an identity that can)`,
+            );
+        }
     }
-    return config.clusters.map((c) => createCluster(c, config, providers, deployers));
+    return config.clusters.map((c) => createCluster(c, config, providers, creators));
 }
 
 function createCluster(
     c: ClusterConfig,
     config: MeshConfig,
     providers: CloudProviders,
-    deployers: Map<string, string>,
+    creators: Map<string, string>,
 ): MeshCluster {
     const common = { role: c.role, network: c.network };
     const sizing = { kubernetesVersion: c.kubernetesVersion!, nodeCount: c.nodeCount, nodeSize: c.nodeSize! };
@@ -79,7 +110,8 @@ function createCluster(
                 region: c.region!,
                 zones: c.zones,
                 singleNatGateway: c.singleNatGateway,
-                adminPrincipalArns: config.adminPrincipals.aws.filter((arn) => arn !== deployers.get(c.region!)),
+                // The creator's entry is EKS's own; every other listed admin is declared, whoever runs.
+                adminPrincipalArns: config.adminPrincipals.aws.filter((arn) => arn !== creators.get(c.name)),
                 loadBalancerAddresses,
             });
         case "azure":
@@ -99,6 +131,7 @@ function createCluster(
                 project: c.project!,
                 region: c.region!,
                 deletionProtection: c.deletionProtection,
+                nodeDisk: c.nodeDisk!,
                 adminMembers: config.adminPrincipals.gcp,
                 loadBalancerAddresses,
             });

@@ -18,6 +18,14 @@ export const configNamespace = "istio-multicloud";
 
 /** Default AWS quota of Elastic IPs per region. */
 export const elasticIpQuota = 5;
+/** EKS needs subnets in at least two availability zones. */
+export const minEksZones = 2;
+/** SSD_TOTAL_GB per region on many new GCP projects (pd-balanced and pd-ssd count). */
+export const gcpSsdQuotaGb = 250;
+/** GCP zones a regional cluster's node pools usually span. */
+const gcpZonesPerRegion = 3;
+/** Boot disks of GKE nodes unless configured: pd-standard stays out of the SSD quota. */
+export const gcpNodeDiskDefaults = { sizeGb: 50, type: "pd-standard" };
 
 export const defaults = {
     meshId: "mesh1",
@@ -57,7 +65,7 @@ const clusterSchema = z.strictObject({
     kubernetesVersion: z.string().optional(),
     nodeCount: z.number().int().min(1).max(100).optional(),
     nodeSize: z.string().min(1).optional(),
-    zones: z.number().int().min(1).max(4).optional(),
+    zones: z.number().int().min(minEksZones).max(4).optional(),
     project: z.string().min(1).optional(),
     singleNatGateway: z.boolean().optional(),
     deletionProtection: z.boolean().optional(),
@@ -68,6 +76,9 @@ const clusterSchema = z.strictObject({
     ingressSourceRanges: z.array(z.string().regex(ipv4Cidr)).optional(),
     helloworldVersion: z.enum(["v1", "v2"]).optional(),
     nodeImage: z.string().regex(/^[a-z0-9][a-z0-9./_-]*:v\d+\.\d+\.\d+(@sha256:[0-9a-f]{64})?$/).optional(),
+    diskSizeGb: z.number().int().min(10).max(65536).optional(),
+    diskType: z.enum(["pd-standard", "pd-balanced", "pd-ssd"]).optional(),
+    creatorArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/\S+$/).optional(),
 });
 
 const configSchema = z.strictObject({
@@ -127,6 +138,7 @@ const expectations: Record<string, string> = {
     "adminPrincipals.gcp": "IAM members such as serviceAccount:ci@my-project.iam.gserviceaccount.com",
     "clusters.eastWestSourceRanges": "IPv4 CIDRs such as 203.0.113.0/24",
     "clusters.nodeImage": "a kind node image such as kindest/node:v1.34.0",
+    "clusters.creatorArn": "the IAM role or user ARN that created the EKS cluster, such as arn:aws:iam::123456789012:role/admin",
     "clusters.ingressSourceRanges": "IPv4 CIDRs such as 203.0.113.0/24",
     "ingressTls.host": "a DNS name such as hello.example.com",
     "peers.name": "a DNS-1123 label",
@@ -171,6 +183,10 @@ export interface ClusterConfig {
     helloworldVersion: HelloworldVersion;
     /** For `kind`: the node image (kind's default when omitted). */
     nodeImage?: string;
+    /** For `gcp`: node boot disks; `explicit` when the user set either key. */
+    nodeDisk?: { sizeGb: number; type: string; explicit: boolean };
+    /** For `aws`: the principal that created the EKS cluster, when the state does not record it. */
+    creatorArn?: string;
 }
 
 /** A cluster of the mesh that another stack owns: known here so the topology is whole. */
@@ -265,6 +281,9 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
         case "invalid_format":
             return `${at}: ${show(value)} is not valid (expected ${expectations[generic] ?? issue.format})`;
         case "too_small":
+            if (generic === "clusters.zones") {
+                return `${at}: ${show(value)} is too few: EKS needs subnets in at least ${minEksZones} availability zones (${minEksZones} to 4)`;
+            }
             if (Array.isArray(value)) return `${at}: needs at least ${issue.minimum} entr${issue.minimum === 1 ? "y" : "ies"}`;
             if (typeof value === "string") return `${at}: must not be empty`;
             return `${at}: ${show(value)} is too small (minimum ${issue.minimum})`;
@@ -319,6 +338,9 @@ const cloudOnlyKeys: Record<string, Cloud[]> = {
     region: ["aws", "azure", "gcp"],
     kubernetesVersion: ["aws", "azure", "gcp", "existing"],
     nodeImage: ["kind"],
+    creatorArn: ["aws"],
+    diskSizeGb: ["gcp"],
+    diskType: ["gcp"],
     nodeCount: ["aws", "azure", "gcp"],
     nodeSize: ["aws", "azure", "gcp"],
     zones: ["aws"],
@@ -512,6 +534,15 @@ export function parseMeshConfig(
             // Alternate by cluster order, so that every network serves a version.
             helloworldVersion: c.helloworldVersion ?? (i % 2 === 0 ? "v1" : "v2"),
             nodeImage: c.nodeImage,
+            creatorArn: c.creatorArn,
+            nodeDisk:
+                c.cloud === "gcp"
+                    ? {
+                          sizeGb: c.diskSizeGb ?? gcpNodeDiskDefaults.sizeGb,
+                          type: c.diskType ?? gcpNodeDiskDefaults.type,
+                          explicit: c.diskSizeGb !== undefined || c.diskType !== undefined,
+                      }
+                    : undefined,
         };
     });
 
@@ -590,7 +621,27 @@ export function parseMeshConfig(
         if (needed >= elasticIpQuota) {
             warnings.push(
                 `Elastic IPs: the EKS clusters in ${region} (${inRegion.map((c) => c.name).join(", ")}) need ${needed} Elastic IPs (NAT gateways and gateway addresses), ` +
-                    `reaching the default quota of ${elasticIpQuota} per region; Elastic IPs of other stacks in the account count too. Request a quota increase or set singleNatGateway/zones.`,
+                    `reaching the default quota of ${elasticIpQuota} per region; Elastic IPs of other stacks in the account count too. Request a quota increase, set singleNatGateway, or use fewer zones (at least 2).`,
+            );
+        }
+    }
+
+    // SSD quota per GCP project and region: a regional cluster's disks in every zone, and at
+    // creation its temporary default pool (one node per zone).
+    const ssdByRegion = new Map<string, { gb: number; names: string[] }>();
+    for (const c of clusters.filter((x) => x.cloud === "gcp" && x.nodeDisk && x.nodeDisk.type !== "pd-standard")) {
+        const key = `${c.project} ${c.region}`;
+        const entry = ssdByRegion.get(key) ?? { gb: 0, names: [] };
+        entry.gb += gcpZonesPerRegion * (c.nodeCount + 1) * c.nodeDisk!.sizeGb;
+        entry.names.push(c.name);
+        ssdByRegion.set(key, entry);
+    }
+    for (const [key, { gb, names }] of ssdByRegion) {
+        const [project, region] = key.split(" ");
+        if (gb > gcpSsdQuotaGb) {
+            warnings.push(
+                `SSD quota: the GKE clusters in ${project}/${region} (${names.join(", ")}) need up to ${gb} GB of SSD-backed node disks (${gcpZonesPerRegion} zones, the temporary default pool included), ` +
+                    `over the ${gcpSsdQuotaGb} GB SSD_TOTAL_GB of many new projects; other disks in the region count too. Request a quota increase or set diskType: pd-standard / a smaller diskSizeGb.`,
             );
         }
     }

@@ -8,6 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { clusterProvider, kubeconfigEndpoint, MeshCluster, MeshRole, StaticAddress } from "./cluster";
+import { releaseWait } from "./releaseWait";
 
 /** Built-in Azure role "Network Contributor". */
 export const NETWORK_CONTRIBUTOR_ROLE = "4d97b98b-1d4f-4787-a291-c67834d212e7";
@@ -271,6 +272,16 @@ export class AksCluster extends pulumi.ComponentResource implements MeshCluster 
                 },
                 ipOpts,
             );
+            // Azure refuses to delete a public IP that a load balancer frontend still references,
+            // and the cloud controller lets go after the Service is gone: wait until it has.
+            const released = releaseWait(
+                `${name}-${purpose}-released`,
+                {
+                    what: pulumi.interpolate`public IP ${ip.name}`,
+                    released: pulumi.interpolate`[ -z "$(az network public-ip list --resource-group ${group.name} --query "[?name=='${ip.name}'].ipConfiguration.id" --output tsv)" ]`,
+                },
+                { parent: this, dependsOn: [ip, networkContributor, cluster] },
+            );
             this.addresses[purpose] = {
                 ip: staticIpAddress(ip),
                 // The IP lives in our resource group, not the node resource group: the cloud
@@ -282,7 +293,7 @@ export class AksCluster extends pulumi.ComponentResource implements MeshCluster 
                     "service.beta.kubernetes.io/azure-pip-name": ipName,
                     "service.beta.kubernetes.io/azure-load-balancer-resource-group": groupName,
                 })),
-                dependencies: [ip, networkContributor],
+                dependencies: [ip, networkContributor, released],
             };
         }
 

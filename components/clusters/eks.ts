@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { clusterProvider, MeshCluster, MeshRole, StaticAddress } from "./cluster";
+import { releaseWait } from "./releaseWait";
 
 /** Everything one EKS cluster of the mesh needs; plain values, read from config by the caller. */
 export interface EksClusterArgs {
@@ -21,13 +22,14 @@ export interface EksClusterArgs {
     nodeCount: number;
     /** EC2 instance type of the worker nodes, e.g. `m5.large`. */
     nodeSize: string;
-    /** Number of availability zones to spread over (one public and one private subnet each), 1 to 4. */
+    /** Number of availability zones to spread over (one public and one private subnet each), 2 to 4: EKS needs two. */
     zones: number;
     /** `true`: one NAT gateway for all zones (cheaper, for dev); `false`: one NAT gateway per zone. */
     singleNatGateway: boolean;
     /**
      * IAM principal ARNs that get cluster-admin through EKS access entries. Must not contain the
-     * identity that deploys: EKS grants that one itself and a second entry for it conflicts.
+     * cluster's creator: EKS grants that one itself and a second entry for it conflicts. The list
+     * must not depend on who runs the program: an entry no longer listed is deleted.
      */
     adminPrincipalArns: string[];
     /**
@@ -47,14 +49,18 @@ const nodePolicyArns: Record<string, string> = {
     ecr: "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
 };
 
+/** EKS needs subnets in at least two availability zones. */
+const minZones = 2;
 /** Most zones the VPC layout below has room for. */
 const maxZones = 4;
 
 /** Throws, naming the property, the bad value and what is allowed, before any resource is created. */
 export function validateEksClusterArgs(name: string, args: EksClusterArgs): void {
     const where = `EksCluster "${name}"`;
-    if (!Number.isInteger(args.zones) || args.zones < 1 || args.zones > maxZones) {
-        throw new Error(`${where}: zones: ${args.zones} is not allowed (an integer from 1 to ${maxZones})`);
+    if (!Number.isInteger(args.zones) || args.zones < minZones || args.zones > maxZones) {
+        throw new Error(
+            `${where}: zones: ${args.zones} is not allowed (an integer from ${minZones} to ${maxZones}: EKS needs subnets in at least ${minZones} availability zones)`,
+        );
     }
     if (!Number.isInteger(args.nodeCount) || args.nodeCount < 1) {
         throw new Error(`${where}: nodeCount: ${args.nodeCount} is not allowed (an integer of at least 1)`);
@@ -229,10 +235,9 @@ export class EksCluster extends pulumi.ComponentResource implements MeshCluster 
             );
         }
 
-        // Elastic IPs: after a load balancer or NAT gateway is deleted its network interfaces
-        // linger and hold the address for a while; the AWS provider retries the release until
-        // the delete timeout. They also depend on the internet gateway, so they are released
-        // before it is detached (detaching fails while the VPC has mapped public addresses).
+        // Elastic IPs depend on the internet gateway, so they are released before it is detached
+        // (detaching fails while the VPC has mapped public addresses). The AWS provider releases
+        // an EIP once, without retrying: a load balancer's EIPs get a release wait (below).
         const eipOptions: pulumi.CustomResourceOptions = {
             ...child,
             dependsOn: [igw],
@@ -307,6 +312,12 @@ export class EksCluster extends pulumi.ComponentResource implements MeshCluster 
                 // kubernetes.io/cluster/<name> and fails when it finds several.
                 skipDefaultSecurityGroups: true,
                 createOidcProvider: false,
+                // Without credential options @pulumi/eks writes the runner's AWS_PROFILE into the
+                // kubeconfig, which the Kubernetes provider keeps in state: a later refresh or
+                // destroy on another machine (CI) then fails on a profile it does not have. Empty
+                // options keep the ambient credential chain and change only the user section, so
+                // existing stacks' Kubernetes providers are updated, not replaced.
+                providerCredentialOpts: {},
                 clusterTags: eksName.apply((n) => ({ Name: n })),
             },
             eksOptions,
@@ -349,12 +360,23 @@ export class EksCluster extends pulumi.ComponentResource implements MeshCluster 
         const addresses: Record<string, StaticAddress> = {};
         for (const purpose of args.loadBalancerAddresses) {
             const eips = publicSubnets.map((_, i) => elasticIp(`${name}-${purpose}-${i}`, `${purpose}-${i}`));
+            // The in-tree controller returns once it asked AWS to delete the NLB, whose network
+            // interfaces hold the EIPs for minutes more: wait until none is associated.
+            const allocationIds = pulumi.all(eips.map((e) => e.allocationId)).apply((ids) => ids.join(","));
+            const released = releaseWait(
+                `${name}-${purpose}-released`,
+                {
+                    what: pulumi.interpolate`Elastic IPs ${allocationIds}`,
+                    released: pulumi.interpolate`[ -z "$(aws ec2 describe-addresses --region ${args.region} --filters Name=allocation-id,Values=${allocationIds} --query 'Addresses[?AssociationId].AllocationId' --output text)" ]`,
+                },
+                { parent: this, dependsOn: [...eips, nodeGroup] },
+            );
             addresses[purpose] = {
                 ip: eips[0].publicIp,
                 annotations: pulumi
                     .all([pulumi.all(eips.map((e) => e.allocationId)), pulumi.all(publicSubnets.map((s) => s.id))])
                     .apply(([allocationIds, subnetIds]) => nlbAnnotations(allocationIds, subnetIds)),
-                dependencies: eips,
+                dependencies: [...eips, released],
             };
         }
 

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { clusterProvider, MeshCluster, MeshRole, StaticAddress } from "./cluster";
+import { releaseWait } from "./releaseWait";
 
 /** Primary range of the subnet: node IPs. */
 export const GKE_NODE_CIDR = "10.2.0.0/20";
@@ -46,6 +47,21 @@ export interface GkeClusterArgs {
     nodeCount: number;
     /** Machine type of the nodes, e.g. `e2-standard-4`. */
     nodeSize: string;
+    /**
+     * Boot disk of every node. GKE's default, 100 GB pd-balanced, counts against the regional
+     * SSD_TOTAL_GB quota (250 GB on many new projects) in each of the region's zones.
+     */
+    nodeDisk: {
+        sizeGb: number;
+        /** `pd-standard` (not SSD quota), `pd-balanced`, `pd-ssd`. */
+        type: string;
+        /**
+         * False when these are the program's defaults: they then apply to pools created from now
+         * on, and a deployed pool keeps its disks (changing them would recreate every node). True
+         * when the user set them: a change rolls the pool's nodes as GKE decides.
+         */
+        explicit: boolean;
+    };
     /** Refuse to delete the cluster (GKE's own flag; set it to false before destroying). */
     deletionProtection: boolean;
     /**
@@ -69,6 +85,9 @@ export function validateGkeClusterArgs(name: string, args: GkeClusterArgs): void
     }
     if (!Number.isInteger(args.nodeCount) || args.nodeCount < 1) {
         throw new Error(`GKE cluster ${name}: nodeCount must be a positive integer, got ${args.nodeCount}`);
+    }
+    if (!Number.isInteger(args.nodeDisk.sizeGb) || args.nodeDisk.sizeGb < 10) {
+        throw new Error(`GKE cluster ${name}: nodeDisk.sizeGb must be an integer of at least 10, got ${args.nodeDisk.sizeGb}`);
     }
     const seen = new Set<string>();
     for (const purpose of args.loadBalancerAddresses) {
@@ -250,8 +269,12 @@ export class GkeCluster extends pulumi.ComponentResource implements MeshCluster 
                 },
                 deletionProtection: args.deletionProtection,
                 workloadIdentityConfig: { workloadPool: `${project}.svc.id.goog` },
+                // The temporary default pool (one node per zone) counts against disk quotas too.
+                nodeConfig: { diskSizeGb: args.nodeDisk.sizeGb, diskType: args.nodeDisk.type },
             },
-            cloud,
+            // The cluster's nodeConfig only shapes that temporary pool, and changing it would
+            // replace the cluster: it is read at creation only (existing clusters never had one).
+            { ...cloud, ignoreChanges: ["nodeConfig"] },
         );
 
         const nodePool = new gcp.container.NodePool(
@@ -267,13 +290,21 @@ export class GkeCluster extends pulumi.ComponentResource implements MeshCluster 
                 nodeConfig: {
                     machineType: args.nodeSize,
                     oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
+                    diskSizeGb: args.nodeDisk.sizeGb,
+                    diskType: args.nodeDisk.type,
                 },
                 // Release channels require auto-upgrade (and auto-repair) on every node pool.
                 management: { autoRepair: true, autoUpgrade: true },
             },
             // Nodes pull images through the NAT; whatever waits for the nodes also gets the
             // webhook firewall rule.
-            { ...cloud, dependsOn: [...apis, nat, webhookFirewall] },
+            {
+                ...cloud,
+                dependsOn: [...apis, nat, webhookFirewall],
+                // Default disks apply to new pools only: a pool deployed with GKE's 100 GB
+                // pd-balanced keeps it instead of recreating its nodes.
+                ignoreChanges: args.nodeDisk.explicit ? [] : ["nodeConfig.diskSizeGb", "nodeConfig.diskType"],
+            },
         );
         this.nodesReady = [nodePool];
 
@@ -312,12 +343,24 @@ export class GkeCluster extends pulumi.ComponentResource implements MeshCluster 
                 },
                 addressOpts,
             );
+            // GKE's controller deletes the forwarding rule and its `k8s-fw-*` firewall rule (whose
+            // description names the IP) after the Service is gone; a leftover rule blocks deleting
+            // the network. Wait, while the cluster still runs, until the address is only reserved
+            // and no firewall rule names it.
+            const released = releaseWait(
+                `${name}-${purpose}-released`,
+                {
+                    what: pulumi.interpolate`address ${address.name} (${address.address})`,
+                    released: pulumi.interpolate`[ "$(gcloud compute addresses list --project ${project} --filter='name=${address.name} AND region:${region}' --format='value(status)')" != "IN_USE" ] && [ -z "$(gcloud compute firewall-rules list --project ${project} --filter='name~^k8s-fw- AND description~${address.address}' --format='value(name)')" ]`,
+                },
+                { parent: this, dependsOn: [address, nodePool] },
+            );
             this.addresses[purpose] = {
                 ip: address.address,
                 loadBalancerIP: address.address,
                 // GKE binds the address through spec.loadBalancerIP alone.
                 annotations: pulumi.output<Record<string, string>>({}),
-                dependencies: [address],
+                dependencies: [address, released],
             };
         }
 

@@ -204,7 +204,7 @@ describe("AksCluster static load-balancer addresses", () => {
             expect(address.loadBalancerIP).toBeUndefined();
             // The Service must go before the IP and before the role that lets AKS attach it.
             expect(address.dependencies.map((r) => (r as any).__name).sort()).toEqual(
-                [`gamma-address-${purpose}`, "gamma-network-contributor"].sort(),
+                [`gamma-address-${purpose}`, "gamma-network-contributor", `gamma-${purpose}-released`].sort(),
             );
         }
     });

@@ -338,6 +338,25 @@ describe("EksCluster handle", () => {
         expect(await resolve(clusters[0].provider.urn)).toMatchObject({ value: provider.urn });
     });
 
+    it("keeps the runner's AWS_PROFILE out of the kubeconfig its Kubernetes provider stores", async () => {
+        const before = process.env.AWS_PROFILE;
+        process.env.AWS_PROFILE = "laptop-sso";
+        try {
+            const { rec } = await alpha();
+            expect(rec.one("eks:index:Cluster", "alpha").inputs.providerCredentialOpts).toEqual({});
+            const stored = reveal<string>(rec.one("pulumi:providers:kubernetes", "alpha").inputs.kubeconfig);
+            expect(stored).not.toContain("laptop-sso");
+            const kubeconfig = JSON.parse(stored);
+            expect(kubeconfig.users[0].user.exec.args).not.toContain("--profile");
+            // The cluster section is the one @pulumi/eks always wrote: the provider is updated, not replaced.
+            expect(kubeconfig.clusters.map((c: any) => c.name)).toEqual(["kubernetes"]);
+            expect(Object.keys(kubeconfig.clusters[0].cluster).sort()).toEqual(["certificate-authority-data", "server"]);
+        } finally {
+            if (before === undefined) delete process.env.AWS_PROFILE;
+            else process.env.AWS_PROFILE = before;
+        }
+    });
+
     it("exposes the API server, its CA and a secret kubeconfig", async () => {
         const { clusters } = await alpha();
         const url = await resolve(clusters[0].apiServerUrl);
@@ -370,7 +389,7 @@ describe("EksCluster static addresses", () => {
 
         // Allocation i is the Elastic IP made for public subnet i, and every zone is covered.
         const eipByAllocation = new Map<string, Registration>();
-        for (const eip of address.dependencies as aws.ec2.Eip[]) {
+        for (const eip of (address.dependencies as aws.ec2.Eip[]).filter((d) => d instanceof aws.ec2.Eip)) {
             const [allocation, urn] = await Promise.all([resolve(eip.allocationId), resolve(eip.urn)]);
             eipByAllocation.set(allocation.value, rec.byUrn(urn.value)!);
         }
@@ -385,12 +404,13 @@ describe("EksCluster static addresses", () => {
         expect(zones.sort()).toEqual(["us-west-2a", "us-west-2b", "us-west-2c"]);
     });
 
-    it("takes the first Elastic IP's address and lists the Elastic IPs as dependencies", async () => {
+    it("takes the first Elastic IP's address and lists the Elastic IPs and their release wait as dependencies", async () => {
         const { rec, clusters } = await alpha();
         const address = clusters[0].addresses.eastwest;
         const eips = rec.ofType(EIP, /^alpha-eastwest-/);
         const depUrns = (await Promise.all(address.dependencies.map((d) => resolve(d.urn)))).map((u) => u.value);
-        expect(depUrns.sort()).toEqual(eips.map((e) => e.urn).sort());
+        const wait = rec.one("command:local:Command", "alpha-eastwest-released");
+        expect(depUrns.sort()).toEqual([...eips.map((e) => e.urn), wait.urn].sort());
         const first = rec.one(EIP, "alpha-eastwest-0");
         expect((await resolve(address.ip)).value).toBe(await eipPublicIp(first));
         const [firstEip] = address.dependencies as aws.ec2.Eip[];
@@ -485,6 +505,7 @@ describe("EksCluster providers", () => {
 describe("EksCluster validation", () => {
     it.each([
         [{ zones: 0 }, /zones: 0 is not allowed/],
+        [{ zones: 1 }, /zones: 1 is not allowed \(an integer from 2 to 4: EKS needs subnets in at least 2 availability zones\)/],
         [{ zones: 5 }, /zones: 5 is not allowed/],
         [{ nodeCount: 0 }, /nodeCount: 0 is not allowed/],
         [{ loadBalancerAddresses: ["eastwest", "eastwest"] }, /"eastwest" is listed twice/],

@@ -27,6 +27,7 @@ function argsFor(overrides: Partial<GkeClusterArgs> = {}): Omit<GkeClusterArgs, 
         nodeCount: 1,
         nodeSize: "e2-standard-4",
         deletionProtection: true,
+        nodeDisk: { sizeGb: 50, type: "pd-standard", explicit: false },
         adminMembers: admins,
         loadBalancerAddresses: ["eastwest"],
         ...overrides,
@@ -157,7 +158,22 @@ describe("GkeCluster control plane and nodes", () => {
             workloadIdentityConfig: { workloadPool: "proj-delta.svc.id.goog" },
         });
         expect(gke.inputs.nodePools).toBeUndefined();
-        expect(gke.inputs.nodeConfig).toBeUndefined();
+    });
+
+    it("sizes the temporary default pool's disks like the pool's, at creation only (a change would replace the cluster)", async () => {
+        const { gke } = await build({ nodeDisk: { sizeGb: 40, type: "pd-standard", explicit: true } });
+        expect(gke.inputs.nodeConfig).toEqual({ diskSizeGb: 40, diskType: "pd-standard" });
+        expect(gke.ignoreChanges).toEqual(["nodeConfig"]);
+    });
+
+    it("gives a deployed pool's disks to new pools only while they are the defaults, and applies configured ones", async () => {
+        const defaults = (await build()).rec.one(POOL, "delta-pool");
+        expect(defaults.inputs.nodeConfig).toMatchObject({ diskSizeGb: 50, diskType: "pd-standard" });
+        // A pool deployed with GKE's 100 GB pd-balanced keeps it: no node is recreated.
+        expect(defaults.ignoreChanges.sort()).toEqual(["nodeConfig.diskSizeGb", "nodeConfig.diskType"]);
+        const chosen = (await build({ nodeDisk: { sizeGb: 80, type: "pd-balanced", explicit: true } })).rec.one(POOL, "delta-pool");
+        expect(chosen.inputs.nodeConfig).toMatchObject({ diskSizeGb: 80, diskType: "pd-balanced" });
+        expect(chosen.ignoreChanges).toEqual([]);
     });
 
     it("pins the minor version: REGULAR channel with a NO_MINOR_UPGRADES exclusion until end of support", async () => {
@@ -245,7 +261,7 @@ describe("GkeCluster access and addresses", () => {
             expect((await resolve(address.ip)).value).toBe(ip);
             expect((await resolve(address.loadBalancerIP!)).value).toBe(ip);
             expect((await resolve(address.annotations)).value).toEqual({});
-            expect(address.dependencies.map((r) => (r as any).__name)).toEqual([`delta-address-${purpose}`]);
+            expect(address.dependencies.map((r) => (r as any).__name)).toEqual([`delta-address-${purpose}`, `delta-${purpose}-released`]);
         }
     });
 

@@ -56,7 +56,7 @@ function accepted(raw: Raw, context: { gcpProject?: string } = {}): { config: Me
 
 const clusterKeys =
     "name, cloud, region, network, role, primary, kubernetesVersion, nodeCount, nodeSize, zones, project, singleNatGateway, deletionProtection, eastWestAddress, " +
-    "eastWestSourceRanges, ingress, ingressAddress, ingressSourceRanges, helloworldVersion, nodeImage";
+    "eastWestSourceRanges, ingress, ingressAddress, ingressSourceRanges, helloworldVersion, nodeImage, diskSizeGb, diskType, creatorArn";
 const topKeys =
     "meshId, istioVersion, chartRepository, imageHub, protectRootCa, demo, mtlsMode, trafficPolicy, ingressTls, clusters, peers, rootCaFrom, rootCa, kubeconfigs, adminPrincipals";
 const dnsRule = "is not a DNS-1123 label (lowercase letters, digits and '-', starting with a letter, at most 63 characters)";
@@ -351,7 +351,7 @@ describe("Elastic IPs", () => {
     const twoEks = () => plus({ name: "delta", cloud: "aws", region: "us-west-2" });
     const message =
         `Elastic IPs: the EKS clusters in us-west-2 (alpha, delta) need 8 Elastic IPs (NAT gateways and gateway addresses), ` +
-        `reaching the default quota of 5 per region; Elastic IPs of other stacks in the account count too. Request a quota increase or set singleNatGateway/zones.`;
+        `reaching the default quota of 5 per region; Elastic IPs of other stacks in the account count too. Request a quota increase, set singleNatGateway, or use fewer zones (at least 2).`;
 
     it("counts NAT gateways and each gateway's addresses per cluster", () => {
         expect(elasticIpsOf({ zones: 2, singleNatGateway: false, ingress: false })).toBe(4);
@@ -372,6 +372,36 @@ describe("Elastic IPs", () => {
         expect(warnings[0]).toContain("alpha, delta");
         expect(warnings[0]).toContain("need 8 Elastic IPs");
         expect(warnings[0]).toContain("other stacks");
+    });
+
+    it("gives GKE nodes 50 GB pd-standard disks unless configured, and says when they are the defaults", () => {
+        const { config } = accepted(base());
+        expect(config.clusters[2].nodeDisk).toEqual({ sizeGb: 50, type: "pd-standard", explicit: false });
+        expect(config.clusters[0].nodeDisk).toBeUndefined();
+        const set = accepted(withCluster(2, { diskType: "pd-balanced" })).config.clusters[2].nodeDisk;
+        expect(set).toEqual({ sizeGb: 50, type: "pd-balanced", explicit: true });
+    });
+
+    it("warns when a region's GKE SSD disks pass the 250 GB SSD_TOTAL_GB of new projects", () => {
+        // GKE's old default: 3 zones x (2 nodes + the temporary default pool's 1) x 100 GB.
+        const { warnings } = accepted(withCluster(2, { diskType: "pd-balanced", diskSizeGb: 100 }));
+        expect(warnings).toEqual([
+            `SSD quota: the GKE clusters in my-project/us-central1 (gamma) need up to 900 GB of SSD-backed node disks (3 zones, the temporary default pool included), ` +
+                `over the 250 GB SSD_TOTAL_GB of many new projects; other disks in the region count too. Request a quota increase or set diskType: pd-standard / a smaller diskSizeGb.`,
+        ]);
+        expect(accepted(withCluster(2, { diskType: "pd-balanced", diskSizeGb: 20 })).warnings).toEqual([]);
+        expect(accepted(withCluster(2, { diskSizeGb: 500 })).warnings).toEqual([]);
+    });
+
+    it.each([
+        [{ diskType: "hyperdisk-extreme" }, `clusters[2].diskType: "hyperdisk-extreme" is not valid (valid: pd-standard, pd-balanced, pd-ssd)`],
+        [{ diskSizeGb: 5 }, `clusters[2].diskSizeGb: 5 is too small (minimum 10)`],
+    ])("rejects GKE disk %j", (patch, message) => {
+        expect(problemsOf(withCluster(2, patch))).toEqual([message]);
+    });
+
+    it("rejects disk keys on other clouds", () => {
+        expect(problemsOf(withCluster(1, { diskSizeGb: 50 }))).toEqual([`clusters[1].diskSizeGb: not used for cloud "azure" (only for gcp)`]);
     });
 
     it("warns for a single EKS cluster that needs 5", () => {
@@ -486,6 +516,7 @@ describe("keys", () => {
         [1, { singleNatGateway: true }, `clusters[1].singleNatGateway: not used for cloud "azure" (only for aws)`],
         [0, { deletionProtection: false }, `clusters[0].deletionProtection: not used for cloud "aws" (only for gcp)`],
         [0, { eastWestAddress: "203.0.113.10" }, `clusters[0].eastWestAddress: not used for cloud "aws" (only for existing, kind)`],
+        [2, { creatorArn: "arn:aws:iam::123456789012:role/admin" }, `clusters[2].creatorArn: not used for cloud "gcp" (only for aws)`],
     ])("rejects a key of another cloud on clusters[%d]", (index, patch, message) => {
         expect(problemsOf(withCluster(index, patch))).toEqual([message]);
     });
@@ -504,10 +535,15 @@ describe("types and ranges", () => {
         [{ nodeCount: "two" }, `clusters[0].nodeCount: "two" is not a number`],
         [{ nodeCount: 0 }, `clusters[0].nodeCount: 0 is too small (minimum 1)`],
         [{ nodeCount: 101 }, `clusters[0].nodeCount: 101 is too large (maximum 100)`],
-        [{ zones: 0 }, `clusters[0].zones: 0 is too small (minimum 1)`],
+        [{ zones: 0 }, `clusters[0].zones: 0 is too few: EKS needs subnets in at least 2 availability zones (2 to 4)`],
+        [{ zones: 1 }, `clusters[0].zones: 1 is too few: EKS needs subnets in at least 2 availability zones (2 to 4)`],
         [{ zones: 5 }, `clusters[0].zones: 5 is too large (maximum 4)`],
         [{ singleNatGateway: "yes" }, `clusters[0].singleNatGateway: "yes" is not a boolean`],
         [{ region: 5 }, `clusters[0].region: 5 is not a string`],
+        [
+            { creatorArn: "arn:aws:sts::123456789012:assumed-role/admin/alice" },
+            `clusters[0].creatorArn: "arn:aws:sts::123456789012:assumed-role/admin/alice" is not valid (expected the IAM role or user ARN that created the EKS cluster, such as arn:aws:iam::123456789012:role/admin)`,
+        ],
     ])("rejects %j", (patch, message) => {
         expect(problemsOf(withCluster(0, patch))).toEqual([message]);
     });
@@ -590,7 +626,7 @@ describe("all problems of a config", () => {
                 `meshID: unknown key (valid keys: ${topKeys})`,
                 `istioVersion: "latest" is not valid (expected a full Istio version such as 1.31.1)`,
                 `clusters[0].nodesize: unknown key (valid keys: ${clusterKeys})`,
-                `clusters[0].zones: 0 is too small (minimum 1)`,
+                `clusters[0].zones: 0 is too few: EKS needs subnets in at least 2 availability zones (2 to 4)`,
             ].sort(),
         );
     });

@@ -4,15 +4,16 @@ import { meshes, runMesh } from "./fixtures";
 // What each cloud's east-west load balancer needs while it exists: `pulumi destroy` must
 // delete the Service (and wait for its finalizer) before any of these.
 const mustOutlive: Record<string, string[]> = {
-    aws: ["eks:index:Cluster", "eks:index:ManagedNodeGroup", "aws:ec2/eip:Eip", "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/natGateway:NatGateway"],
+    aws: ["eks:index:Cluster", "eks:index:ManagedNodeGroup", "aws:ec2/eip:Eip", "command:local:Command", "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/natGateway:NatGateway"],
     azure: [
         "azure-native:containerservice:ManagedCluster",
         "azure-native:network:PublicIPAddress",
+        "command:local:Command",
         "azure-native:authorization:RoleAssignment",
         "azure-native:network:VirtualNetwork",
         "azure-native:resources:ResourceGroup",
     ],
-    gcp: ["gcp:container/cluster:Cluster", "gcp:container/nodePool:NodePool", "gcp:compute/address:Address", "gcp:compute/network:Network", "gcp:compute/subnetwork:Subnetwork"],
+    gcp: ["gcp:container/cluster:Cluster", "gcp:container/nodePool:NodePool", "gcp:compute/address:Address", "command:local:Command", "gcp:compute/network:Network", "gcp:compute/subnetwork:Subnetwork"],
 };
 
 describe("teardown of the five-cluster mesh, every cloud cluster with an ingress gateway too", () => {
@@ -50,6 +51,36 @@ describe("teardown of the five-cluster mesh, every cloud cluster with an ingress
                         ok: true,
                     });
                 }
+            }
+        },
+    );
+
+    // What holds each static address until the cloud has let go of it, and what the wait's delete polls.
+    const releases: Record<string, { address: string; nodes: string; polls: RegExp }> = {
+        aws: { address: "aws:ec2/eip:Eip", nodes: "eks:index:ManagedNodeGroup", polls: /aws ec2 describe-addresses --region us-(west-2|east-1) --filters Name=allocation-id,Values=eipalloc-[0-9a-f]+,eipalloc-[0-9a-f]+ /  },
+        azure: { address: "azure-native:network:PublicIPAddress", nodes: "azure-native:containerservice:ManagedCluster", polls: /az network public-ip list --resource-group \S+ --query "\[\?name=='[^']+'\]\.ipConfiguration\.id"/ },
+        gcp: { address: "gcp:compute/address:Address", nodes: "gcp:container/nodePool:NodePool", polls: /gcloud compute addresses list .*IN_USE.*gcloud compute firewall-rules list .*name~\^k8s-fw- AND description~\d+\.\d+\.\d+\.\d+/s },
+    };
+
+    it.each(clusters.filter((c) => c.cloud !== "existing"))(
+        "waits, on destroy, between each of $name's load-balancer Services and its static addresses until the cloud has released them",
+        ({ name, cloud }) => {
+            const { address, nodes, polls } = releases[cloud];
+            for (const service of loadBalancers(name)) {
+                const purpose = service.inputs.metadata.name === "istio-ingressgateway" ? "ingress" : "eastwest";
+                const wait = rec.one("command:local:Command", `${name}-${purpose}-released`);
+                const held = cloudResources(name, address).filter((a) => a.name.includes(purpose));
+                expect(held.length).toBeGreaterThan(0);
+                // Service before the wait before the addresses; the wait before the nodes, so the cloud controller still runs.
+                expect(rec.dependsOn(service, wait)).toBe(true);
+                expect(held.map((a) => rec.dependsOn(wait, a))).toEqual(held.map(() => true));
+                expect(rec.dependsOn(wait, cloudResources(name, nodes)[0])).toBe(true);
+                // Only a delete step, bounded, with no machine's profile in state.
+                expect(wait.inputs.create).toBeUndefined();
+                expect(wait.inputs.delete).toMatch(polls);
+                expect(wait.inputs.delete).toContain("deadline=$(( $(date +%s) + 600 ))");
+                expect(wait.inputs.delete).not.toMatch(/--profile|AWS_PROFILE/);
+                expect(wait.inputs.environment).toBeUndefined();
             }
         },
     );

@@ -90,6 +90,9 @@ export const awsResources: Record<string, ResourceOutputs> = {
         const caData = Buffer.from(
             `-----BEGIN CERTIFICATE-----\nMIIC${hex(`${args.name}/ca`, 40)}\n-----END CERTIFICATE-----\n`,
         ).toString("base64");
+        // As @pulumi/eks does: without credential options the runner's AWS_PROFILE goes in (`--profile`).
+        const credentialOpts = args.inputs.providerCredentialOpts ?? (process.env.AWS_PROFILE ? { profileName: process.env.AWS_PROFILE } : {});
+        const profileArgs: string[] = credentialOpts.profileName ? ["--profile", credentialOpts.profileName] : [];
         const kubeconfig = {
             apiVersion: "v1",
             kind: "Config",
@@ -103,7 +106,7 @@ export const awsResources: Record<string, ResourceOutputs> = {
                         exec: {
                             apiVersion: "client.authentication.k8s.io/v1beta1",
                             command: "aws",
-                            args: ["eks", "get-token", "--cluster-name", name, "--output", "json"],
+                            args: ["--region", region, "eks", "get-token", "--cluster-name", name, "--output", "json", ...profileArgs],
                             env: [
                                 {
                                     name: "KUBERNETES_EXEC_INFO",

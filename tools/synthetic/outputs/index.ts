@@ -21,6 +21,8 @@ export type { PublishedStack } from "./stacks";
 export type { CallResult, ResourceOutputs } from "./types";
 
 const resourceOutputs: Record<string, ResourceOutputs> = {
+    // The engine's built-in Stash keeps the input of its first deployment as its output.
+    "pulumi:index:Stash": ({ inputs }) => ({ output: inputs.input }),
     ...awsResources,
     ...commandResources,
     ...azureResources,
