@@ -19,5 +19,8 @@ module.exports = {
       },
     ],
   },
+  // Node resolves a package's own name through its "exports" (self-reference); jest's resolver
+  // does not, so the examples' `import ... from "istio-multicloud"` is mapped to the same file.
+  moduleNameMapper: { "^istio-multicloud$": "<rootDir>/dist/index.js" },
   testTimeout: 60000,
 };

@@ -151,6 +151,7 @@ const codeDefaults = {
     meshId: defaults.meshId,
     istioVersion: defaults.istioVersion,
     chartRepository: defaults.chartRepository,
+    imageHub: defaults.imageHub,
     protectRootCa: defaults.protectRootCa,
 };
 
@@ -180,6 +181,29 @@ describe("Pulumi.yaml", () => {
 
     it("does not declare clusters, kubeconfigs or adminPrincipals", () => {
         expect(forbiddenDeclarations(project.name, project.config, ["clusters", "kubeconfigs", "adminPrincipals"])).toEqual([]);
+    });
+
+    it("runs the stack program, index.ts, and not package.json's main (the library), which Pulumi runs otherwise", () => {
+        const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+        expect(project.main).toBe("index.ts");
+        expect(pkg.main).toBe("dist/index.js");
+        expect(pkg.main).not.toBe(project.main);
+        expect(fs.readFileSync(path.join(root, project.main), "utf8")).toMatch(/buildMesh\(\)/);
+    });
+});
+
+describe("package.json as a library", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+
+    it("exports the built library with its declarations, and ships only dist/", () => {
+        expect(pkg.exports["."]).toEqual({ types: "./dist/index.d.ts", default: "./dist/index.js" });
+        expect(pkg.types).toBe("dist/index.d.ts");
+        expect(pkg.files).toEqual(["dist"]);
+    });
+
+    it("builds the library when installed from git (prepare) and before the tests", () => {
+        expect(pkg.scripts.prepare).toBe("tsc -p tsconfig.lib.json");
+        expect(pkg.scripts.test).toBe("tsc --noEmit && npm run build && jest");
     });
 });
 
