@@ -1,4 +1,5 @@
 /** What the command-line tools share: their usage error and how they read options. Pure. */
+import { parseArgs } from "util";
 
 /** A bad command line; its message says what to change. */
 export class UsageError extends Error {
@@ -16,33 +17,39 @@ export interface Options {
 }
 
 /**
- * Reads `--name value`, `--name=value` and `--flag`. Every option is given at most once; an
- * unknown one, a flag with a value or an option without one is a UsageError naming it.
+ * Reads `--name value`, `--name=value` and `--flag`, tokenized by Node's `util.parseArgs`. Every
+ * option is given at most once; an unknown one, a flag with a value or an option without one is
+ * a UsageError naming it.
  */
 export function readOptions(argv: string[], spec: { valued: string[]; flags?: string[] }): Options {
     const flagNames = spec.flags ?? [];
     const known = [...spec.valued, ...flagNames];
+    const declared = Object.fromEntries([
+        ...spec.valued.map((n) => [n.replace(/^--/, ""), { type: "string" as const }]),
+        ...flagNames.map((n) => [n.replace(/^--/, ""), { type: "boolean" as const }]),
+    ]);
+    // Not strict: the checks below give this tool's own messages. A value that starts with "-"
+    // is never taken as an option's value.
+    const { tokens } = parseArgs({ args: argv, options: declared, strict: false, allowPositionals: true, tokens: true });
     const options: Options = { values: new Map(), flags: new Set(), positionals: [] };
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        if (!arg.startsWith("-")) {
-            options.positionals.push(arg);
+    for (const token of tokens) {
+        if (token.kind === "positional") {
+            options.positionals.push(token.value);
             continue;
         }
-        const eq = arg.indexOf("=");
-        const name = eq >= 0 ? arg.slice(0, eq) : arg;
+        if (token.kind !== "option") continue;
+        const name = token.rawName;
         if (!known.includes(name)) throw new UsageError(`unknown option ${name} (options: ${known.join(", ")})`);
         if (options.values.has(name) || options.flags.has(name)) throw new UsageError(`${name} is given twice`);
         if (flagNames.includes(name)) {
-            if (eq >= 0) throw new UsageError(`${name} takes no value`);
+            if (token.inlineValue) throw new UsageError(`${name} takes no value`);
             options.flags.add(name);
             continue;
         }
-        let value: string | undefined;
-        if (eq >= 0) value = arg.slice(eq + 1);
-        else if (i + 1 < argv.length && !argv[i + 1].startsWith("-")) value = argv[++i];
-        if (value === undefined || value === "") throw new UsageError(`${name} needs a value`);
-        options.values.set(name, value);
+        if (token.value === undefined || token.value === "" || (!token.inlineValue && token.value.startsWith("-"))) {
+            throw new UsageError(`${name} needs a value`);
+        }
+        options.values.set(name, token.value);
     }
     return options;
 }

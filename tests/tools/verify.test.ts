@@ -1,7 +1,7 @@
 import { parseArgs, UsageError } from "../../tools/verify/args";
 import { curlCommand, observeMesh } from "../../tools/verify/collect";
-import { FakeHttpClient, FakeServer } from "../../tools/verify/fakeHttp";
-import { ExecCall, FakeCluster, FakeKubeClient } from "../../tools/verify/fakeKube";
+import { FakeHttpClient, FakeServer } from "./fakes/fakeHttp";
+import { ExecCall, FakeCluster, FakeKubeClient } from "./fakes/fakeKube";
 import type { PodInfo, SecretInfo } from "../../tools/verify/kube";
 import { locateInstances, parseCurlOutput, parseReplyLine } from "../../tools/verify/replies";
 import { renderReport } from "../../tools/verify/report";

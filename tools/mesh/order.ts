@@ -10,6 +10,8 @@
  *   D  the remotes' stacks again: gateway and workloads, once their primary lists them attached.
  */
 
+import { topologicalOrder as sortTopologically } from "../graph";
+
 /** Role of a cluster in the mesh. */
 export type Role = "primary" | "remote";
 /** A pass of `up`. */
@@ -512,17 +514,9 @@ function destroyReason(f: StackFacts, dependents: string[]): string {
     return reasons.join("; ") || "depends on no other stack";
 }
 
-/** Kahn's algorithm: a stack once everything `before(stack)` names is placed; ties in --stacks order. */
+/** Stacks after every stack `before(stack)` names, otherwise in --stacks order (cycles are reported before). */
 function topologicalOrder(entries: Entry[], before: (stack: string) => string[]): string[] {
-    const placed = new Set<string>();
-    const order: string[] = [];
-    while (order.length < entries.length) {
-        const next = entries.find((e) => !placed.has(e.short) && before(e.short).every((d) => placed.has(d)));
-        if (!next) throw new Error("topologicalOrder: a cycle slipped through the cycle check");
-        placed.add(next.short);
-        order.push(next.short);
-    }
-    return order;
+    return sortTopologically(entries, (e) => e.short, (e) => before(e.short)).map((e) => e.short);
 }
 
 /** One problem per cycle of the dependency graph, naming the config that makes each edge. */

@@ -3,6 +3,7 @@
  * the finish time when at most N operations run at once (the engine's `--parallel`), and the
  * sum of every duration (someone doing one step after another). Pure.
  */
+import { topologicalOrder as sortTopologically } from "../graph";
 
 /** One resource operation: how long it takes and what must finish before it starts. */
 export interface Operation {
@@ -14,24 +15,7 @@ export interface Operation {
 
 /** Operations in a valid order (every operation after what it waits for); throws on a cycle. */
 export function topologicalOrder(ops: Operation[]): Operation[] {
-    const byId = new Map(ops.map((o) => [o.id, o]));
-    const state = new Map<string, "visiting" | "done">();
-    const order: Operation[] = [];
-    const visit = (op: Operation, trail: string[]) => {
-        const s = state.get(op.id);
-        if (s === "done") return;
-        if (s === "visiting") throw new Error(`dependency cycle: ${[...trail, op.id].join(" -> ")}`);
-        state.set(op.id, "visiting");
-        for (const dep of op.dependsOn) {
-            const d = byId.get(dep);
-            if (d) visit(d, [...trail, op.id]);
-        }
-        state.set(op.id, "done");
-        order.push(op);
-    };
-    // Iterative roots keep the recursion as deep as the longest chain, not the graph.
-    for (const op of ops) visit(op, []);
-    return order;
+    return sortTopologically(ops, (o) => o.id, (o) => o.dependsOn);
 }
 
 /** The longest chain of waits: its length is the finish time with unbounded parallelism. */

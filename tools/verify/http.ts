@@ -1,6 +1,6 @@
 /**
  * What verify needs to call an ingress gateway from this machine, as plain data: the real
- * client (`httpClient.ts`, on Node's http/https) and the fake one for tests (`fakeHttp.ts`)
+ * client (`httpClient.ts`, on Node's http/https) and the fake one for tests (`tests/tools/fakes/fakeHttp.ts`)
  * both implement it.
  */
 

@@ -1,6 +1,6 @@
 /**
  * What verify needs from a cluster's API server, as plain data: the real client
- * (`kubeClient.ts`) and the fake one for tests (`fakeKube.ts`) both implement it.
+ * (`kubeClient.ts`) and the fake one for tests (`tests/tools/fakes/fakeKube.ts`) both implement it.
  */
 
 /** One pod, reduced to what the checks read. */

@@ -2,7 +2,7 @@
  * An in-memory KubeClient: the pods and Secrets of one cluster as plain data, and a function
  * that answers exec calls. Used by the tests; it runs nothing and reaches no cluster.
  */
-import { ExecOptions, ExecResult, ExecTimeoutError, KubeClient, PodInfo, SecretInfo } from "./kube";
+import { ExecOptions, ExecResult, ExecTimeoutError, KubeClient, PodInfo, SecretInfo } from "../../../tools/verify/kube";
 
 /** One exec call as the fake received it. */
 export interface ExecCall {

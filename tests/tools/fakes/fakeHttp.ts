@@ -2,7 +2,7 @@
  * An in-memory HttpClient: per address, a function that answers each request. Used by the
  * tests; it opens no socket.
  */
-import type { HttpClient, HttpGet, HttpReply } from "./http";
+import type { HttpClient, HttpGet, HttpReply } from "../../../tools/verify/http";
 
 /** The answer to one request: a reply, or the error a real client would reject with. */
 export type FakeAnswer = HttpReply | { error: string };
