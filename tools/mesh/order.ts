@@ -169,310 +169,369 @@ interface Edge {
  * that their stack files fit together. Throws MeshOrderError listing every problem.
  */
 export function planMesh(input: MeshInput, operation: Operation): MeshPlan {
-    const problems: string[] = [];
-    const { project } = input;
-    const example = (short: string) => `acme/${project}/${short}`;
+    const graph = new StackGraph(input);
+    graph.checkOneMeshId();
+    graph.checkClusterNames();
+    graph.checkPeersAgainstOwners();
+    graph.resolveRootCaFrom();
+    graph.namePulumiStacks();
+    graph.linkCrossRemotes();
+    graph.checkRootOwner();
+    graph.linkRootCaFrom();
+    graph.problems.push(...cycles(graph.all, graph.edges));
+    if (graph.problems.length > 0) throw new MeshOrderError(graph.problems);
+    return graph.plan(operation);
+}
 
-    // The stacks of the run, by short name.
-    const entries = new Map<string, Entry>();
-    input.stacks.forEach((s, index) => {
-        const short = shortName(s.name);
-        if (s.name.includes("/")) {
-            const parsed = parseStackName(s.name);
-            if (!parsed) {
-                problems.push(`--stacks: ${show(s.name)} is not a stack name (a short name such as ${short}, or ${example(short)})`);
-            } else if (parsed.project !== project) {
-                problems.push(`--stacks: ${show(s.name)} is a stack of project ${show(parsed.project)}; every stack of the mesh is a stack of ${project} (${example(short)})`);
+/** The stacks of one run and what their stack files say of each other, checked step by step. */
+class StackGraph {
+    readonly problems: string[] = [];
+    private readonly project: string;
+    /** The stacks of the run, by short name. */
+    private readonly entries = new Map<string, Entry>();
+    readonly all: Entry[];
+    private readonly givenList: string;
+    /** References to other stacks (peers[i].stack, rootCaFrom), by short name of the stack referenced. */
+    private readonly references = new Map<string, { qualified: string; where: string }[]>();
+    private readonly rootCaFrom = new Map<string, Entry>();
+    /** The name Pulumi gets for each stack: fully qualified when a peer or --stacks says so. */
+    private readonly pulumiName = new Map<string, string>();
+    readonly edges: Map<string, Edge[]>;
+    private readonly crossRemotes: Map<string, CrossRemote[]>;
+
+    constructor(input: MeshInput) {
+        this.project = input.project;
+        input.stacks.forEach((s, index) => {
+            const short = shortName(s.name);
+            if (s.name.includes("/")) {
+                const parsed = parseStackName(s.name);
+                if (!parsed) {
+                    this.problems.push(`--stacks: ${show(s.name)} is not a stack name (a short name such as ${short}, or ${this.example(short)})`);
+                } else if (parsed.project !== this.project) {
+                    this.problems.push(
+                        `--stacks: ${show(s.name)} is a stack of project ${show(parsed.project)}; every stack of the mesh is a stack of ${this.project} (${this.example(short)})`,
+                    );
+                }
             }
-        }
-        if (entries.has(short)) {
-            problems.push(`--stacks: ${show(s.name)} is given twice (both read Pulumi.${short}.yaml)`);
-            return;
-        }
-        entries.set(short, { short, index, given: s.name, config: s.config });
-    });
-    const givenList = `--stacks (${input.stacks.map((s) => s.name).join(", ")})`;
-    const all = [...entries.values()];
-
-    // One mesh: one meshId.
-    const meshIds = new Set(all.map((e) => e.config.meshId));
-    if (meshIds.size > 1) {
-        problems.push(
-            `meshId: the stacks set different meshIds (${all.map((e) => `${e.config.file}: ${show(e.config.meshId)}`).join(", ")}); ` +
-                `the clusters of one mesh share one meshId: set the same value in every stack file`,
-        );
-    }
-
-    // Cluster names are Istio cluster IDs: unique across the mesh.
-    const owners = new Map<string, { entry: Entry; index: number }>();
-    for (const e of all) {
-        if (e.config.clusters.length === 0) {
-            problems.push(`${e.config.file}: clusters: needs at least one cluster (each stack of the mesh owns some of its clusters)`);
-        }
-        e.config.clusters.forEach((c, i) => {
-            const owner = owners.get(c.name);
-            if (owner && owner.entry !== e) {
-                problems.push(
-                    `${e.config.file}: clusters[${i}].name: ${show(c.name)} is also clusters[${owner.index}] of ${owner.entry.config.file}; ` +
-                        `cluster names are Istio cluster IDs and must be unique across the mesh (a cluster another stack owns goes in peers)`,
-                );
-            } else if (!owner) {
-                owners.set(c.name, { entry: e, index: i });
+            if (this.entries.has(short)) {
+                this.problems.push(`--stacks: ${show(s.name)} is given twice (both read Pulumi.${short}.yaml)`);
+                return;
             }
+            this.entries.set(short, { short, index, given: s.name, config: s.config });
         });
+        this.givenList = `--stacks (${input.stacks.map((s) => s.name).join(", ")})`;
+        this.all = [...this.entries.values()];
+        this.edges = new Map(this.all.map((e) => [e.short, []]));
+        this.crossRemotes = new Map(this.all.map((e) => [e.short, []]));
     }
 
-    // References to other stacks (peers[i].stack, rootCaFrom), by short name of the stack referenced.
-    const references = new Map<string, { qualified: string; where: string }[]>();
+    private example(short: string): string {
+        return `acme/${this.project}/${short}`;
+    }
+
+    /** One mesh: one meshId. */
+    checkOneMeshId() {
+        const meshIds = new Set(this.all.map((e) => e.config.meshId));
+        if (meshIds.size > 1) {
+            this.problems.push(
+                `meshId: the stacks set different meshIds (${this.all.map((e) => `${e.config.file}: ${show(e.config.meshId)}`).join(", ")}); ` +
+                    `the clusters of one mesh share one meshId: set the same value in every stack file`,
+            );
+        }
+    }
+
+    /** Cluster names are Istio cluster IDs: unique across the mesh. */
+    checkClusterNames() {
+        const owners = new Map<string, { entry: Entry; index: number }>();
+        for (const e of this.all) {
+            if (e.config.clusters.length === 0) {
+                this.problems.push(`${e.config.file}: clusters: needs at least one cluster (each stack of the mesh owns some of its clusters)`);
+            }
+            e.config.clusters.forEach((c, i) => {
+                const owner = owners.get(c.name);
+                if (owner && owner.entry !== e) {
+                    this.problems.push(
+                        `${e.config.file}: clusters[${i}].name: ${show(c.name)} is also clusters[${owner.index}] of ${owner.entry.config.file}; ` +
+                            `cluster names are Istio cluster IDs and must be unique across the mesh (a cluster another stack owns goes in peers)`,
+                    );
+                } else if (!owner) {
+                    owners.set(c.name, { entry: e, index: i });
+                }
+            });
+        }
+    }
+
     /** Checks a stack reference; returns the entry it names when it is valid. */
-    const resolve = (e: Entry, key: string, value: string): Entry | undefined => {
+    private resolve(e: Entry, key: string, value: string): Entry | undefined {
         const where = `${e.config.file}: ${key}`;
+        const project = this.project;
         const parsed = parseStackName(value);
         if (!parsed) {
-            problems.push(`${where}: ${show(value)} is not a fully qualified stack name (<org>/${project}/<stack>, such as ${example(shortName(value) || e.short)})`);
+            this.problems.push(`${where}: ${show(value)} is not a fully qualified stack name (<org>/${project}/<stack>, such as ${this.example(shortName(value) || e.short)})`);
             return undefined;
         }
         if (parsed.project !== project) {
-            problems.push(`${where}: ${show(value)} is a stack of project ${show(parsed.project)}; the stacks of the mesh are stacks of ${project} (${parsed.org}/${project}/${parsed.stack})`);
+            this.problems.push(
+                `${where}: ${show(value)} is a stack of project ${show(parsed.project)}; the stacks of the mesh are stacks of ${project} (${parsed.org}/${project}/${parsed.stack})`,
+            );
             return undefined;
         }
         if (parsed.stack === e.short) {
-            problems.push(
+            this.problems.push(
                 key === "rootCaFrom"
                     ? `${where}: ${show(value)} is this stack itself; leave rootCaFrom unset for the stack that owns the mesh root, or name the stack that owns it`
                     : `${where}: ${show(value)} is this stack itself; the clusters a stack owns go in clusters, peers are clusters of other stacks`,
             );
             return undefined;
         }
-        const target = entries.get(parsed.stack);
+        const target = this.entries.get(parsed.stack);
         if (!target) {
-            problems.push(`${where}: ${show(value)} is not among ${givenList}; add ${parsed.stack} to --stacks (every stack of the mesh takes part in every run)`);
+            this.problems.push(`${where}: ${show(value)} is not among ${this.givenList}; add ${parsed.stack} to --stacks (every stack of the mesh takes part in every run)`);
             return undefined;
         }
-        references.set(parsed.stack, [...(references.get(parsed.stack) ?? []), { qualified: value, where }]);
+        this.references.set(parsed.stack, [...(this.references.get(parsed.stack) ?? []), { qualified: value, where }]);
         return target;
-    };
-
-    // Peers agree with what their owners say of the cluster.
-    for (const e of all) {
-        const ownNames = e.config.clusters.map((c) => c.name);
-        e.config.peers.forEach((p, i) => {
-            const at = `${e.config.file}: peers[${i}]`;
-            const own = ownNames.indexOf(p.name);
-            if (own >= 0) {
-                problems.push(`${at}.name: ${show(p.name)} is clusters[${own}] of this stack; a peer is a cluster another stack owns`);
-            }
-            const first = e.config.peers.findIndex((x) => x.name === p.name);
-            if (first !== i) {
-                problems.push(`${at}.name: ${show(p.name)} is already peers[${first}]; list each peer once`);
-            }
-            const owner = resolve(e, `peers[${i}].stack`, p.stack);
-            if (!owner || own >= 0) return;
-            const j = owner.config.clusters.findIndex((c) => c.name === p.name);
-            if (j < 0) {
-                problems.push(`${at}.name: ${show(p.name)} is not a cluster of ${owner.short} (${owner.config.file} clusters: ${list(owner.config.clusters.map((c) => c.name))})`);
-                return;
-            }
-            const c = owner.config.clusters[j];
-            const theirs = `${owner.config.file} clusters[${j}]`;
-            if (p.role !== c.role) {
-                problems.push(`${at}.role: ${show(p.role)}, but ${theirs} has role ${c.role} (set role: ${c.role})`);
-            } else if (c.role === "remote" && p.primary !== c.primary) {
-                problems.push(
-                    p.primary === undefined
-                        ? `${at}.primary: is missing; ${theirs} is a remote of ${show(c.primary)} (set primary: ${c.primary})`
-                        : `${at}.primary: ${show(p.primary)}, but ${theirs} is a remote of ${show(c.primary)} (set primary: ${c.primary})`,
-                );
-            } else if (c.role === "primary" && p.primary !== undefined) {
-                problems.push(`${at}.primary: ${show(p.primary)} is set, but ${theirs} has role primary; only a remote names a primary (remove primary)`);
-            }
-            if (c.network !== undefined && p.network !== c.network) {
-                problems.push(`${at}.network: ${show(p.network)}, but ${theirs} has network ${show(c.network)} (set network: ${c.network})`);
-            }
-        });
     }
 
-    const rootCaFrom = new Map<string, Entry>();
-    for (const e of all) {
-        if (e.config.rootCaFrom === undefined) continue;
-        const target = resolve(e, "rootCaFrom", e.config.rootCaFrom);
-        if (target) rootCaFrom.set(e.short, target);
-    }
-
-    // Every reference to a stack names it the same way: that is the name Pulumi gets.
-    const pulumiName = new Map<string, string>();
-    for (const e of all) {
-        const refs = references.get(e.short) ?? [];
-        const names = [...new Set([...(e.given.includes("/") ? [e.given] : []), ...refs.map((r) => r.qualified)])];
-        if (names.length > 1) {
-            const sources = [...(e.given.includes("/") ? [`--stacks ${show(e.given)}`] : []), ...refs.map((r) => `${r.where} ${show(r.qualified)}`)];
-            problems.push(`stack ${e.short} is named in different ways (${sources.join(", ")}); every reference must name the same stack, org included`);
+    /** Peers agree with what their owners say of the cluster. */
+    checkPeersAgainstOwners() {
+        for (const e of this.all) {
+            const ownNames = e.config.clusters.map((c) => c.name);
+            e.config.peers.forEach((p, i) => {
+                const at = `${e.config.file}: peers[${i}]`;
+                const own = ownNames.indexOf(p.name);
+                if (own >= 0) {
+                    this.problems.push(`${at}.name: ${show(p.name)} is clusters[${own}] of this stack; a peer is a cluster another stack owns`);
+                }
+                const first = e.config.peers.findIndex((x) => x.name === p.name);
+                if (first !== i) {
+                    this.problems.push(`${at}.name: ${show(p.name)} is already peers[${first}]; list each peer once`);
+                }
+                const owner = this.resolve(e, `peers[${i}].stack`, p.stack);
+                if (!owner || own >= 0) return;
+                const j = owner.config.clusters.findIndex((c) => c.name === p.name);
+                if (j < 0) {
+                    this.problems.push(`${at}.name: ${show(p.name)} is not a cluster of ${owner.short} (${owner.config.file} clusters: ${list(owner.config.clusters.map((c) => c.name))})`);
+                    return;
+                }
+                const c = owner.config.clusters[j];
+                const theirs = `${owner.config.file} clusters[${j}]`;
+                if (p.role !== c.role) {
+                    this.problems.push(`${at}.role: ${show(p.role)}, but ${theirs} has role ${c.role} (set role: ${c.role})`);
+                } else if (c.role === "remote" && p.primary !== c.primary) {
+                    this.problems.push(
+                        p.primary === undefined
+                            ? `${at}.primary: is missing; ${theirs} is a remote of ${show(c.primary)} (set primary: ${c.primary})`
+                            : `${at}.primary: ${show(p.primary)}, but ${theirs} is a remote of ${show(c.primary)} (set primary: ${c.primary})`,
+                    );
+                } else if (c.role === "primary" && p.primary !== undefined) {
+                    this.problems.push(`${at}.primary: ${show(p.primary)} is set, but ${theirs} has role primary; only a remote names a primary (remove primary)`);
+                }
+                if (c.network !== undefined && p.network !== c.network) {
+                    this.problems.push(`${at}.network: ${show(p.network)}, but ${theirs} has network ${show(c.network)} (set network: ${c.network})`);
+                }
+            });
         }
-        pulumiName.set(e.short, names[0] ?? e.given);
-    }
-    // For suggestions: a stack's qualified name, guessing the org the other references use.
-    const someOrg = [...references.values()].flat()[0]?.qualified.split("/")[0] ?? "<org>";
-    const qualifiedName = (short: string) => {
-        const name = pulumiName.get(short)!;
-        return name.includes("/") ? name : `${someOrg}/${project}/${short}`;
-    };
-
-    // Remotes of another stack's primary: their stack depends on the primary's stack.
-    const edges = new Map<string, Edge[]>(all.map((e) => [e.short, []]));
-    const crossRemotes = new Map<string, CrossRemote[]>(all.map((e) => [e.short, []]));
-    for (const e of all) {
-        e.config.clusters.forEach((c, j) => {
-            if (c.role !== "remote" || c.primary === undefined) return;
-            if (e.config.clusters.some((x) => x.name === c.primary)) return; // a local remote: the program checks it
-            const k = e.config.peers.findIndex((p) => p.name === c.primary);
-            const at = `${e.config.file}: clusters[${j}].primary`;
-            if (k < 0) {
-                const primaries = [...e.config.clusters.filter((x) => x.role === "primary"), ...e.config.peers.filter((x) => x.role === "primary")];
-                problems.push(
-                    `${at}: ${show(c.primary)} is neither a cluster of this stack nor among its peers ` +
-                        `(primaries: ${list(primaries.map((x) => x.name))}); a remote's primary in another stack must be listed in peers`,
-                );
-                return;
-            }
-            const peer = e.config.peers[k];
-            if (peer.role !== "primary") {
-                problems.push(`${at}: ${show(c.primary)} is peers[${k}], a remote; a remote's primary must have role primary`);
-                return;
-            }
-            const primaryStack = parseStackName(peer.stack)?.stack;
-            const owner = primaryStack === undefined ? undefined : entries.get(primaryStack);
-            // A peer its stack does not own as a primary is reported with the peer.
-            if (!owner || owner === e || !owner.config.clusters.some((x) => x.name === c.primary && x.role === "primary")) return;
-            crossRemotes.get(e.short)!.push({ name: c.name, primary: c.primary, primaryStack: owner.short });
-            edges.get(e.short)!.push({ to: owner.short, because: `${at} ${show(c.primary)} is in ${owner.short}` });
-            // The primary's stack must know the remote, or it never attaches it and pass D waits forever.
-            if (!owner.config.peers.some((p) => p.name === c.name)) {
-                const network = c.network ? `, network: ${c.network}` : ", network: <its network>";
-                problems.push(
-                    `${owner.config.file}: peers: has no ${show(c.name)}, a remote of its primary ${show(c.primary)} (${e.config.file} clusters[${j}]); ` +
-                        `add { name: ${c.name}, stack: ${qualifiedName(e.short)}, role: remote, primary: ${c.primary}${network} } so that ${owner.short} attaches it`,
-                );
-            }
-        });
     }
 
-    // Exactly one root owner among the stacks with primaries; the others name it in rootCaFrom.
-    const hasPrimaries = (e: Entry) => e.config.clusters.some((c) => c.role === "primary");
-    const withPrimaries = all.filter(hasPrimaries);
-    // Stacks that all bring the same user-supplied root need no owner; one that generates a
-    // root beside them would make a second one.
-    const bringers = withPrimaries.filter((e) => e.config.bringsRoot);
-    const rootOwners = withPrimaries.filter((e) => e.config.rootCaFrom === undefined && !e.config.bringsRoot);
-    if (bringers.length > 0) {
-        if (rootOwners.length > 0) {
-            problems.push(
-                `rootCa: ${bringers.map((e) => e.config.file).join(", ")} ${bringers.length === 1 ? "brings" : "bring"} the mesh root but ${rootOwners.map((e) => e.config.file).join(", ")} would generate another: ` +
-                    `give every stack with primaries the same rootCa, or set rootCaFrom`,
+    /** The stack each rootCaFrom names, where it is valid. */
+    resolveRootCaFrom() {
+        for (const e of this.all) {
+            if (e.config.rootCaFrom === undefined) continue;
+            const target = this.resolve(e, "rootCaFrom", e.config.rootCaFrom);
+            if (target) this.rootCaFrom.set(e.short, target);
+        }
+    }
+
+    /** Every reference to a stack names it the same way: that is the name Pulumi gets. */
+    namePulumiStacks() {
+        for (const e of this.all) {
+            const refs = this.references.get(e.short) ?? [];
+            const names = [...new Set([...(e.given.includes("/") ? [e.given] : []), ...refs.map((r) => r.qualified)])];
+            if (names.length > 1) {
+                const sources = [...(e.given.includes("/") ? [`--stacks ${show(e.given)}`] : []), ...refs.map((r) => `${r.where} ${show(r.qualified)}`)];
+                this.problems.push(`stack ${e.short} is named in different ways (${sources.join(", ")}); every reference must name the same stack, org included`);
+            }
+            this.pulumiName.set(e.short, names[0] ?? e.given);
+        }
+    }
+
+    /** For suggestions: a stack's qualified name, guessing the org the other references use. */
+    private qualifiedName(short: string): string {
+        const someOrg = [...this.references.values()].flat()[0]?.qualified.split("/")[0] ?? "<org>";
+        const name = this.pulumiName.get(short)!;
+        return name.includes("/") ? name : `${someOrg}/${this.project}/${short}`;
+    }
+
+    /** Remotes of another stack's primary: their stack depends on the primary's stack. */
+    linkCrossRemotes() {
+        for (const e of this.all) {
+            e.config.clusters.forEach((c, j) => {
+                if (c.role !== "remote" || c.primary === undefined) return;
+                if (e.config.clusters.some((x) => x.name === c.primary)) return; // a local remote: the program checks it
+                const k = e.config.peers.findIndex((p) => p.name === c.primary);
+                const at = `${e.config.file}: clusters[${j}].primary`;
+                if (k < 0) {
+                    const primaries = [...e.config.clusters.filter((x) => x.role === "primary"), ...e.config.peers.filter((x) => x.role === "primary")];
+                    this.problems.push(
+                        `${at}: ${show(c.primary)} is neither a cluster of this stack nor among its peers ` +
+                            `(primaries: ${list(primaries.map((x) => x.name))}); a remote's primary in another stack must be listed in peers`,
+                    );
+                    return;
+                }
+                const peer = e.config.peers[k];
+                if (peer.role !== "primary") {
+                    this.problems.push(`${at}: ${show(c.primary)} is peers[${k}], a remote; a remote's primary must have role primary`);
+                    return;
+                }
+                const primaryStack = parseStackName(peer.stack)?.stack;
+                const owner = primaryStack === undefined ? undefined : this.entries.get(primaryStack);
+                // A peer its stack does not own as a primary is reported with the peer.
+                if (!owner || owner === e || !owner.config.clusters.some((x) => x.name === c.primary && x.role === "primary")) return;
+                this.crossRemotes.get(e.short)!.push({ name: c.name, primary: c.primary, primaryStack: owner.short });
+                this.edges.get(e.short)!.push({ to: owner.short, because: `${at} ${show(c.primary)} is in ${owner.short}` });
+                // The primary's stack must know the remote, or it never attaches it and pass D waits forever.
+                if (!owner.config.peers.some((p) => p.name === c.name)) {
+                    const network = c.network ? `, network: ${c.network}` : ", network: <its network>";
+                    this.problems.push(
+                        `${owner.config.file}: peers: has no ${show(c.name)}, a remote of its primary ${show(c.primary)} (${e.config.file} clusters[${j}]); ` +
+                            `add { name: ${c.name}, stack: ${this.qualifiedName(e.short)}, role: remote, primary: ${c.primary}${network} } so that ${owner.short} attaches it`,
+                    );
+                }
+            });
+        }
+    }
+
+    /** Exactly one root owner among the stacks with primaries; the others name it in rootCaFrom. */
+    checkRootOwner() {
+        const withPrimaries = this.all.filter(hasPrimaries);
+        // Stacks that all bring the same user-supplied root need no owner; one that generates a
+        // root beside them would make a second one.
+        const bringers = withPrimaries.filter((e) => e.config.bringsRoot);
+        const rootOwners = withPrimaries.filter((e) => e.config.rootCaFrom === undefined && !e.config.bringsRoot);
+        if (bringers.length > 0) {
+            if (rootOwners.length > 0) {
+                this.problems.push(
+                    `rootCa: ${bringers.map((e) => e.config.file).join(", ")} ${bringers.length === 1 ? "brings" : "bring"} the mesh root but ${rootOwners.map((e) => e.config.file).join(", ")} would generate another: ` +
+                        `give every stack with primaries the same rootCa, or set rootCaFrom`,
+                );
+            }
+        } else if (withPrimaries.length > 0 && rootOwners.length === 0) {
+            this.problems.push(
+                `rootCaFrom: no stack owns the mesh root: every stack with primaries sets rootCaFrom ` +
+                    `(${withPrimaries.map((e) => `${e.config.file}: ${show(e.config.rootCaFrom)}`).join(", ")}); remove rootCaFrom from the one stack that should own it`,
             );
+        } else if (rootOwners.length > 1) {
+            const [keep, ...others] = rootOwners;
+            this.problems.push(
+                `rootCaFrom: ${rootOwners.map((e) => e.config.file).join(", ")} each own a mesh root (no rootCaFrom); exactly one stack with primaries owns it: ` +
+                    `set rootCaFrom: ${this.qualifiedName(keep.short)} in ${others.map((e) => e.config.file).join(", ")} (or name another root owner)`,
+            );
+        } else if (rootOwners.length === 1) {
+            this.checkRootCaFromNames(rootOwners[0]);
         }
-    } else if (withPrimaries.length > 0 && rootOwners.length === 0) {
-        problems.push(
-            `rootCaFrom: no stack owns the mesh root: every stack with primaries sets rootCaFrom ` +
-                `(${withPrimaries.map((e) => `${e.config.file}: ${show(e.config.rootCaFrom)}`).join(", ")}); remove rootCaFrom from the one stack that should own it`,
-        );
-    } else if (rootOwners.length > 1) {
-        const [keep, ...others] = rootOwners;
-        problems.push(
-            `rootCaFrom: ${rootOwners.map((e) => e.config.file).join(", ")} each own a mesh root (no rootCaFrom); exactly one stack with primaries owns it: ` +
-                `set rootCaFrom: ${qualifiedName(keep.short)} in ${others.map((e) => e.config.file).join(", ")} (or name another root owner)`,
-        );
-    } else if (rootOwners.length === 1) {
-        const root = rootOwners[0];
-        for (const e of all) {
-            const target = rootCaFrom.get(e.short);
+    }
+
+    /** With one root owner: every rootCaFrom names it, and it knows every primary it issues to. */
+    private checkRootCaFromNames(root: Entry) {
+        for (const e of this.all) {
+            const target = this.rootCaFrom.get(e.short);
             if (target === root) {
                 // The root owner issues intermediates only to the primaries it knows from its peers.
                 e.config.clusters.forEach((c, j) => {
                     if (c.role !== "primary" || root.config.peers.some((p) => p.name === c.name)) return;
                     const network = c.network ? `, network: ${c.network}` : ", network: <its network>";
-                    problems.push(
+                    this.problems.push(
                         `${root.config.file}: peers: has no ${show(c.name)}, a primary of ${e.short} (${e.config.file} clusters[${j}]), which takes its root CA from ${root.short} (rootCaFrom); ` +
-                            `add { name: ${c.name}, stack: ${qualifiedName(e.short)}, role: primary${network} } so that ${root.short} issues its intermediate CA`,
+                            `add { name: ${c.name}, stack: ${this.qualifiedName(e.short)}, role: primary${network} } so that ${root.short} issues its intermediate CA`,
                     );
                 });
             }
             if (!target || target === root) continue;
-            const why = hasPrimaries(target)
-                ? `it takes its own from rootCaFrom ${show(target.config.rootCaFrom)}`
-                : `it has no primaries`;
-            problems.push(
-                `${e.config.file}: rootCaFrom: ${show(e.config.rootCaFrom)} does not own the mesh root (${why}); name the root owner: ${qualifiedName(root.short)}`,
+            const why = hasPrimaries(target) ? `it takes its own from rootCaFrom ${show(target.config.rootCaFrom)}` : `it has no primaries`;
+            this.problems.push(
+                `${e.config.file}: rootCaFrom: ${show(e.config.rootCaFrom)} does not own the mesh root (${why}); name the root owner: ${this.qualifiedName(root.short)}`,
             );
         }
     }
-    for (const [from, target] of rootCaFrom) {
-        edges.get(from)!.push({ to: target.short, because: `${entries.get(from)!.config.file} rootCaFrom ${show(entries.get(from)!.config.rootCaFrom)}` });
+
+    /** A stack that takes its root from another comes up after it. */
+    linkRootCaFrom() {
+        for (const [from, target] of this.rootCaFrom) {
+            this.edges.get(from)!.push({ to: target.short, because: `${this.entries.get(from)!.config.file} rootCaFrom ${show(this.entries.get(from)!.config.rootCaFrom)}` });
+        }
     }
 
-    problems.push(...cycles(all, edges));
-    if (problems.length > 0) throw new MeshOrderError(problems);
+    /** The steps of `operation` over the checked graph. */
+    plan(operation: Operation): MeshPlan {
+        const all = this.all;
+        // Stacks in the order they come up: the stacks they depend on first, then --stacks order.
+        const upOrder = topologicalOrder(all, (s) => this.edges.get(s)!.map((x) => x.to));
+        const dependents = new Map<string, string[]>(all.map((e) => [e.short, []]));
+        for (const [from, out] of this.edges) for (const x of out) dependents.get(x.to)!.push(from);
+        const destroyOrder = topologicalOrder(all, (s) => dependents.get(s)!);
 
-    // Stacks in the order they come up: the stacks they depend on first, then --stacks order.
-    const upOrder = topologicalOrder(all, (s) => edges.get(s)!.map((x) => x.to));
-    const dependents = new Map<string, string[]>(all.map((e) => [e.short, []]));
-    for (const [from, out] of edges) for (const x of out) dependents.get(x.to)!.push(from);
-    const destroyOrder = topologicalOrder(all, (s) => dependents.get(s)!);
+        const facts = new Map<string, StackFacts>(
+            all.map((e) => {
+                const primaries = e.config.clusters.filter((c) => c.role === "primary").map((c) => c.name);
+                return [
+                    e.short,
+                    {
+                        stack: e.short,
+                        pulumiStack: this.pulumiName.get(e.short)!,
+                        file: e.config.file,
+                        primaries,
+                        localRemotes: e.config.clusters.filter((c) => c.role === "remote" && primaries.includes(c.primary ?? "")).map((c) => c.name),
+                        crossRemotes: this.crossRemotes.get(e.short)!,
+                        peers: e.config.peers.map((p) => p.name),
+                        rootOwner: primaries.length > 0 && e.config.rootCaFrom === undefined,
+                        rootCaFrom: this.rootCaFrom.get(e.short)?.short,
+                    },
+                ];
+            }),
+        );
+        const ordered = (order: string[]) => order.map((s) => facts.get(s)!);
+        return { operation, stacks: ordered(upOrder), steps: stepsOf(operation, ordered(upOrder), ordered(destroyOrder), dependents) };
+    }
+}
 
-    const facts = new Map<string, StackFacts>(
-        all.map((e) => {
-            const primaries = e.config.clusters.filter((c) => c.role === "primary").map((c) => c.name);
-            return [
-                e.short,
-                {
-                    stack: e.short,
-                    pulumiStack: pulumiName.get(e.short)!,
-                    file: e.config.file,
-                    primaries,
-                    localRemotes: e.config.clusters.filter((c) => c.role === "remote" && primaries.includes(c.primary ?? "")).map((c) => c.name),
-                    crossRemotes: crossRemotes.get(e.short)!,
-                    peers: e.config.peers.map((p) => p.name),
-                    rootOwner: primaries.length > 0 && e.config.rootCaFrom === undefined,
-                    rootCaFrom: rootCaFrom.get(e.short)?.short,
-                },
-            ];
-        }),
-    );
-    const ordered = (order: string[]) => order.map((s) => facts.get(s)!);
+const hasPrimaries = (e: Entry) => e.config.clusters.some((c) => c.role === "primary");
+
+/** The steps of one operation: init then the passes of up, a preview of each, or destroys. */
+function stepsOf(operation: Operation, up: StackFacts[], destroy: StackFacts[], dependents: Map<string, string[]>): Step[] {
     const base = (f: StackFacts) => ({ stack: f.stack, pulumiStack: f.pulumiStack });
     const steps: Step[] = [];
     if (operation === "destroy") {
-        for (const f of ordered(destroyOrder)) {
-            steps.push({ action: "destroy", ...base(f), why: destroyReason(f, dependents.get(f.stack)!) });
-        }
-    } else {
-        const create = operation === "up";
-        for (const f of ordered(upOrder)) {
-            steps.push({
-                action: "init",
-                create,
-                ...base(f),
-                why: create
-                    ? "created if missing (empty): a StackReference to a stack never created fails the program reading it"
-                    : `must exist already: preview creates no stack (npm run mesh -- up creates it, or pulumi stack init ${f.pulumiStack})`,
-            });
-        }
-        const passes = passesOf(ordered(upOrder));
-        if (operation === "up") {
-            for (const pass of ["A", "B", "C", "D"] as const) {
-                for (const { facts: f, why } of passes[pass]) steps.push({ action: "up", pass, ...base(f), why });
-            }
-        } else {
-            for (const f of ordered(upOrder)) {
-                const takesPart = (["A", "B", "C", "D"] as const).filter((p) => passes[p].some((x) => x.facts === f));
-                steps.push({
-                    action: "preview",
-                    ...base(f),
-                    why: `against its peers' current outputs (up runs it in pass${takesPart.length === 1 ? "" : "es"} ${takesPart.join(", ")})`,
-                });
-            }
-        }
+        for (const f of destroy) steps.push({ action: "destroy", ...base(f), why: destroyReason(f, dependents.get(f.stack)!) });
+        return steps;
     }
-    return { operation, stacks: ordered(upOrder), steps };
+    const create = operation === "up";
+    for (const f of up) {
+        steps.push({
+            action: "init",
+            create,
+            ...base(f),
+            why: create
+                ? "created if missing (empty): a StackReference to a stack never created fails the program reading it"
+                : `must exist already: preview creates no stack (npm run mesh -- up creates it, or pulumi stack init ${f.pulumiStack})`,
+        });
+    }
+    const passes = passesOf(up);
+    if (operation === "up") {
+        for (const pass of ["A", "B", "C", "D"] as const) {
+            for (const { facts: f, why } of passes[pass]) steps.push({ action: "up", pass, ...base(f), why });
+        }
+        return steps;
+    }
+    for (const f of up) {
+        const takesPart = (["A", "B", "C", "D"] as const).filter((p) => passes[p].some((x) => x.facts === f));
+        steps.push({
+            action: "preview",
+            ...base(f),
+            why: `against its peers' current outputs (up runs it in pass${takesPart.length === 1 ? "" : "es"} ${takesPart.join(", ")})`,
+        });
+    }
+    return steps;
 }
 
 /** The stacks of each pass of `up`, in up order, with what each does there. */
