@@ -1,6 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import * as pulumi from "@pulumi/pulumi";
+import type { PublishedStack } from "../../tools/synthetic/outputs";
 import { buildMesh, MeshOutputs } from "../../stacks/mesh";
 import { Recorder, settle, startMockEngine } from "../harness";
 
@@ -25,9 +27,12 @@ users:
     client-key-data: a2V5
 `;
 
-/** A stack's config as its Pulumi.<stack>.yaml holds it (this project's keys without their namespace). */
-export function stackFileConfig(stack: string): Record<string, unknown> {
-    const doc = parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8"));
+/**
+ * A stack's config as its Pulumi.<stack>.yaml holds it (this project's keys without their
+ * namespace), from the repository's root or from another folder of it (e.g. `examples/stacks`).
+ */
+export function stackFileConfig(stack: string, folder = "."): Record<string, unknown> {
+    const doc = parse(fs.readFileSync(path.join(root, folder, `Pulumi.${stack}.yaml`), "utf8"));
     return Object.fromEntries(
         Object.entries(doc.config as Record<string, unknown>).map(([k, v]) => [k.replace(/^istio-multicloud:/, ""), v]),
     );
@@ -35,19 +40,8 @@ export function stackFileConfig(stack: string): Record<string, unknown> {
 
 /** Stack configs of the mesh shapes the program must get right. */
 export const meshes: Record<string, Record<string, unknown>> = {
-    "primary-remote": {
-        protectRootCa: false,
-        clusters: [
-            { name: "east", cloud: "aws", region: "us-east-1", network: "net-east" },
-            { name: "west", cloud: "gcp", region: "us-west1", project: "acme-mesh", network: "net-west", role: "remote", primary: "east" },
-        ],
-    },
-    "multi-primary": {
-        clusters: [
-            { name: "alpha", cloud: "azure", region: "westeurope" },
-            { name: "beta", cloud: "gcp", region: "europe-west1", project: "acme-mesh" },
-        ],
-    },
+    "primary-remote": stackFileConfig("primary-remote", "examples/stacks"),
+    "multi-primary": stackFileConfig("multi-primary", "examples/stacks"),
     dev: stackFileConfig("dev"),
     "five-cluster": {
         meshId: "corp",
@@ -69,4 +63,22 @@ export async function runMesh(config: Record<string, unknown>): Promise<{ rec: R
     const outputs = await buildMesh();
     await settle();
     return { rec, outputs };
+}
+
+/** What a stack run publishes, as the engine hands it to a StackReference of another stack. */
+export async function publish(outputs: MeshOutputs): Promise<PublishedStack & { outputs: Record<string, any> }> {
+    const plain = await new Promise<any>((ok) => pulumi.output(outputs as any).apply(ok));
+    const secretOutputNames = ["kubeconfigs", "remoteSecrets", ...(plain.caBundles ? ["caBundles"] : [])];
+    return { outputs: JSON.parse(JSON.stringify(plain)), secretOutputNames };
+}
+
+/**
+ * Runs the program for one stack of a split mesh, with what the other stacks (by fully
+ * qualified name) have published so far; returns what it registered and what it publishes.
+ */
+export async function runStack(config: Record<string, unknown>, options: { stack?: string; published?: Record<string, PublishedStack> } = {}) {
+    const rec = startMockEngine(config, { stack: options.stack, secretKeys: ["kubeconfigs"], publishedStacks: options.published ?? {} });
+    const outputs = await buildMesh();
+    await settle();
+    return { rec, outputs, published: await publish(outputs) };
 }

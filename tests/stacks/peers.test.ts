@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import type { PublishedStack } from "../../tools/synthetic/outputs";
-import { buildMesh, MeshOutputs } from "../../stacks/mesh";
+import type { MeshOutputs } from "../../stacks/mesh";
 import { checkPeers, ClusterContract, PeerError, PublishedPeerStack } from "../../stacks/peers";
 import { parseMeshConfig } from "../../stacks/config";
-import { Recorder, Registration, reveal, settle, startMockEngine } from "../harness";
+import { Recorder, Registration, reveal } from "../harness";
+import { runStack as runStackOf } from "./fixtures";
 
 const EAST = "acme/istio-multicloud/east-team";
 const WEST = "acme/istio-multicloud/west-team";
@@ -12,19 +13,7 @@ const east = { name: "east", cloud: "aws", region: "us-east-1", network: "net-ea
 const west = { name: "west", cloud: "gcp", region: "us-west1", project: "acme-mesh", network: "net-west", role: "remote", primary: "east" };
 
 /** Runs the program for one stack, with what the other stacks have published so far. */
-async function runStack(config: Record<string, unknown>, published: Record<string, PublishedStack> = {}) {
-    const rec = startMockEngine(config, { publishedStacks: published });
-    const outputs = await buildMesh();
-    await settle();
-    return { rec, outputs, published: await publish(outputs) };
-}
-
-/** What a stack run publishes, as the engine would hand it to a StackReference. */
-async function publish(outputs: MeshOutputs): Promise<PublishedStack & { outputs: Record<string, any> }> {
-    const plain = await new Promise<any>((ok) => pulumi.output(outputs as any).apply(ok));
-    const secretOutputNames = ["kubeconfigs", "remoteSecrets", ...(plain.caBundles ? ["caBundles"] : [])];
-    return { outputs: JSON.parse(JSON.stringify(plain)), secretOutputNames };
-}
+const runStack = (config: Record<string, unknown>, published: Record<string, PublishedStack> = {}) => runStackOf(config, { published });
 
 const release = (rec: Recorder, cluster: string, name: string): Registration | undefined =>
     rec.inCluster("kubernetes:helm.sh/v3:Release", cluster, name)[0];

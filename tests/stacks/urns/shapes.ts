@@ -1,8 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
 import type { PublishedStack } from "../../../tools/synthetic/outputs";
-import { buildMesh, MeshOutputs } from "../../../stacks/mesh";
-import { settle, startMockEngine } from "../../harness";
-import { existingKubeconfig, meshes, stackFileConfig } from "../fixtures";
+import { existingKubeconfig, meshes, runStack, stackFileConfig } from "../fixtures";
 
 /**
  * The stacks whose URNs are a contract: the example stack files, the shapes the tests build, and
@@ -46,18 +43,7 @@ export interface RegisteredUrns {
     aliases: string[];
 }
 
-async function run(config: Record<string, unknown>, stack: string, published: Record<string, PublishedStack> = {}) {
-    const rec = startMockEngine(config, { stack, secretKeys: ["kubeconfigs"], publishedStacks: published });
-    const outputs = await buildMesh();
-    await settle();
-    return { rec, published: await publish(outputs) };
-}
-
-/** What a stack run publishes, as the engine hands it to a StackReference. */
-async function publish(outputs: MeshOutputs): Promise<PublishedStack> {
-    const plain = await new Promise<any>((ok) => pulumi.output(outputs as any).apply(ok));
-    return { outputs: JSON.parse(JSON.stringify(plain)), secretOutputNames: ["kubeconfigs", "remoteSecrets", "caBundles"] };
-}
+const run = (config: Record<string, unknown>, stack: string, published: Record<string, PublishedStack> = {}) => runStack(config, { stack, published });
 
 const single = (config: Record<string, unknown>, stack = "dev") => async () => (await run(config, stack)).rec;
 
