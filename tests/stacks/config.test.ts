@@ -9,6 +9,8 @@ import {
 } from "../../stacks/config";
 import { nodeShape } from "../../stacks/nodeSizes";
 import { startMockEngine } from "../harness";
+import { existingKubeconfig as kubeconfig, stackFileConfig } from "./fixtures";
+import { rootCertPem, rootKeyPem } from "./pki";
 
 type Raw = Record<string, any>;
 
@@ -120,8 +122,8 @@ describe("cloud and region", () => {
     });
 
     it("requires no region for an existing cluster", () => {
-        const { config } = accepted(plus({ name: "delta", cloud: "existing" }, { kubeconfigs: { delta: "kubeconfig" } }));
-        expect(config.clusters[3]).toMatchObject({ name: "delta", cloud: "existing", role: "primary", kubeconfig: "kubeconfig" });
+        const { config } = accepted(plus({ name: "delta", cloud: "existing" }, { kubeconfigs: { delta: kubeconfig } }));
+        expect(config.clusters[3]).toMatchObject({ name: "delta", cloud: "existing", role: "primary", kubeconfig });
         expect(config.clusters[3].region).toBeUndefined();
     });
 
@@ -197,11 +199,11 @@ describe("existing clusters and kubeconfigs", () => {
     });
 
     it("rejects a kubeconfigs entry for a cluster that is not existing", () => {
-        expect(problemsOf({ ...base(), kubeconfigs: { alpha: "kubeconfig" } })).toEqual([
+        expect(problemsOf({ ...base(), kubeconfigs: { alpha: kubeconfig } })).toEqual([
             `kubeconfigs.alpha: no "existing" cluster of that name (existing clusters: none)`,
         ]);
         expect(
-            problemsOf(plus({ name: "delta", cloud: "existing" }, { kubeconfigs: { delta: "kubeconfig", zeta: "kubeconfig" } })),
+            problemsOf(plus({ name: "delta", cloud: "existing" }, { kubeconfigs: { delta: kubeconfig, zeta: kubeconfig } })),
         ).toEqual([`kubeconfigs.zeta: no "existing" cluster of that name (existing clusters: delta)`]);
     });
 
@@ -213,15 +215,15 @@ describe("existing clusters and kubeconfigs", () => {
 
     it("rejects an eastWestAddress that is not an IPv4 address", () => {
         for (const address of ["10.0.0.256", "10.0.0", "lb.example.com", "2001:db8::1"]) {
-            const raw = plus({ name: "delta", cloud: "existing", eastWestAddress: address }, { kubeconfigs: { delta: "k" } });
+            const raw = plus({ name: "delta", cloud: "existing", eastWestAddress: address }, { kubeconfigs: { delta: kubeconfig } });
             expect(problemsOf(raw)).toEqual([`clusters[3].eastWestAddress: ${JSON.stringify(address)} is not an IPv4 address`]);
         }
-        const ok = plus({ name: "delta", cloud: "existing", eastWestAddress: "10.0.0.255" }, { kubeconfigs: { delta: "k" } });
+        const ok = plus({ name: "delta", cloud: "existing", eastWestAddress: "10.0.0.255" }, { kubeconfigs: { delta: kubeconfig } });
         expect(accepted(ok).config.clusters[3].eastWestAddress).toBe("10.0.0.255");
     });
 
     it("requires an eastWestAddress for an existing primary that serves remotes", () => {
-        const raw = withCluster(1, { primary: "delta" }, plus({ name: "delta", cloud: "existing" }, { kubeconfigs: { delta: "k" } }));
+        const raw = withCluster(1, { primary: "delta" }, plus({ name: "delta", cloud: "existing" }, { kubeconfigs: { delta: kubeconfig } }));
         expect(problemsOf(raw)).toEqual([
             `clusters[3].eastWestAddress: required for existing primary "delta": its remotes use it as remotePilotAddress (an IPv4 your load balancer can take)`,
         ]);
@@ -336,7 +338,8 @@ describe("Kubernetes versions", () => {
         ]);
         expect(accepted(on130(0, "1.32")).config.clusters[0].kubernetesVersion).toBe("1.32");
         expect(accepted(withCluster(1, { kubernetesVersion: "1.33" })).config.clusters[1].kubernetesVersion).toBe("1.33");
-        expect(accepted(withCluster(0, { kubernetesVersion: "1.36.1" })).config.clusters[0].kubernetesVersion).toBe("1.36.1");
+        // A patch is taken on GKE (and AKS); EKS takes major.minor only (issue 13, see "EKS versions").
+        expect(accepted(withCluster(2, { kubernetesVersion: "1.36.1" })).config.clusters[2].kubernetesVersion).toBe("1.36.1");
     });
 
     it("rejects a version that is not a string", () => {
@@ -491,7 +494,7 @@ describe("keys", () => {
     });
 
     it("rejects cloud keys on an existing cluster", () => {
-        const raw = plus({ name: "delta", cloud: "existing", region: "eu-west-1", nodeCount: 3 }, { kubeconfigs: { delta: "k" } });
+        const raw = plus({ name: "delta", cloud: "existing", region: "eu-west-1", nodeCount: 3 }, { kubeconfigs: { delta: kubeconfig } });
         expect(problemsOf(raw)).toEqual([
             `clusters[3].region: not used for cloud "existing" (only for aws, azure, gcp)`,
             `clusters[3].nodeCount: not used for cloud "existing" (only for aws, azure, gcp)`,
@@ -608,10 +611,11 @@ describe("all problems of a config", () => {
         expect(problemsOf(withCluster(2, { project: 7 }))).toEqual([`clusters[2].project: 7 is not a string`]);
         expect(problemsOf(withCluster(1, { primary: 7 }))).toEqual([`clusters[1].primary: 7 is not a string`]);
         const existing = (extra: Raw) =>
-            withCluster(1, { primary: "delta" }, plus({ name: "delta", cloud: "existing", ...extra }, { kubeconfigs: { delta: "k" } }));
+            withCluster(1, { primary: "delta" }, plus({ name: "delta", cloud: "existing", ...extra }, { kubeconfigs: { delta: kubeconfig } }));
         expect(problemsOf(existing({ eastWestAddress: 10 }))).toEqual([`clusters[3].eastWestAddress: 10 is not a string`]);
+        // kubeconfigs is secret: the message names the key and what is wrong, not the value.
         expect(problemsOf({ ...existing({ eastWestAddress: "203.0.113.10" }), kubeconfigs: "k" })).toEqual([
-            `kubeconfigs: "k" is not a record`,
+            `kubeconfigs: is not a record (a map of existing cluster name to kubeconfig) (secret: its value is not shown)`,
         ]);
     });
 
@@ -684,7 +688,7 @@ describe("defaults", () => {
     it("apply to EKS, GKE and existing clusters", () => {
         expect(config.clusters[0]).toMatchObject({ zones: 2, singleNatGateway: false });
         expect(config.clusters[2]).toMatchObject({ deletionProtection: true, project: "my-project" });
-        const existing = accepted(plus({ name: "delta", cloud: "existing" }, { kubeconfigs: { delta: "k" } })).config.clusters[3];
+        const existing = accepted(plus({ name: "delta", cloud: "existing" }, { kubeconfigs: { delta: kubeconfig } })).config.clusters[3];
         expect(existing.nodeSize).toBeUndefined();
         expect(existing.kubernetesVersion).toBeUndefined();
     });
@@ -731,10 +735,10 @@ describe("loadMeshConfig", () => {
 
     it("reads kubeconfigs set as secrets", () => {
         startMockEngine(
-            { clusters: [...clusters, { name: "delta", cloud: "existing" }], kubeconfigs: { delta: "apiVersion: v1" } },
+            { clusters: [...clusters, { name: "delta", cloud: "existing" }], kubeconfigs: { delta: kubeconfig } },
             { secretKeys: ["kubeconfigs"] },
         );
-        expect(loadMeshConfig().config.clusters[3].kubeconfig).toBe("apiVersion: v1");
+        expect(loadMeshConfig().config.clusters[3].kubeconfig).toBe(kubeconfig);
     });
 
     it("rejects unknown keys of its namespace", () => {
@@ -780,9 +784,30 @@ describe("demo, mTLS and gateway keys", () => {
         }
     });
 
-    it("alternates helloworld versions by cluster order unless a cluster names one", () => {
+    // Issue 13: the default no longer follows the list order (reordering replaced Deployments).
+    it("gives primaries helloworld v1 and remotes v2 unless a cluster names one", () => {
         expect(accepted(base()).config.clusters.map((c) => c.helloworldVersion)).toEqual(["v1", "v2", "v1"]);
         expect(accepted(withCluster(2, { helloworldVersion: "v2" })).config.clusters[2].helloworldVersion).toBe("v2");
+    });
+
+    it("gives each cluster the same helloworld version whatever the clusters' order", () => {
+        const versions = (raw: Raw) => Object.fromEntries(accepted(raw).config.clusters.map((c) => [c.name, c.helloworldVersion]));
+        const reversed = { ...base(), clusters: [...base().clusters].reverse() };
+        expect(versions(reversed)).toEqual(versions(base()));
+        const multiPrimary = { clusters: [{ name: "beta", cloud: "gcp", region: "europe-west1", project: "acme-mesh" }, { name: "alpha", cloud: "azure", region: "westeurope" }] };
+        // Without remotes, primaries by name take v1 and v2 in turn: the demo still shows both.
+        expect(versions(multiPrimary)).toEqual({ alpha: "v1", beta: "v2" });
+        expect(versions({ clusters: [...multiPrimary.clusters].reverse() })).toEqual({ alpha: "v1", beta: "v2" });
+    });
+
+    it("keeps the dev stack's versions: both v1 and v2 are served", () => {
+        const { "gcp:project": gcpProject, ...dev } = stackFileConfig("dev") as Raw;
+        const { config } = accepted(dev, { gcpProject });
+        expect(Object.fromEntries(config.clusters.map((c) => [c.name, c.helloworldVersion]))).toEqual({
+            "eks-west": "v1",
+            "aks-east": "v2",
+            "gke-central": "v1",
+        });
     });
 
     it("warns loudly when mTLS is PERMISSIVE", () => {
@@ -884,8 +909,9 @@ describe("kind clusters", () => {
 });
 
 describe("rootCa", () => {
-    const certPem = "-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----";
-    const keyPem = "-----BEGIN EC PRIVATE KEY-----\nREVG\n-----END EC PRIVATE KEY-----";
+    // A real CA and its key: the model reads both (issue 13).
+    const certPem = rootCertPem;
+    const keyPem = rootKeyPem;
 
     it("takes a PEM certificate and key", () => {
         expect(accepted({ ...base(), rootCa: { certPem, keyPem } }).config.rootCa).toEqual({ certPem, keyPem });
@@ -893,8 +919,9 @@ describe("rootCa", () => {
 
     it("rejects a missing or malformed key", () => {
         expect(problemsOf({ ...base(), rootCa: { certPem } })).toEqual([`rootCa.keyPem: is required (string)`]);
+        // rootCa is secret: the message never shows the value (issue 13).
         expect(problemsOf({ ...base(), rootCa: { certPem, keyPem: "secret" } })).toEqual([
-            `rootCa.keyPem: "secret" is not valid (expected a PEM private key (-----BEGIN ... PRIVATE KEY-----))`,
+            `rootCa.keyPem: is not a PEM private key (-----BEGIN ... PRIVATE KEY-----) (secret: its value is not shown)`,
         ]);
     });
 
