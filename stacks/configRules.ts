@@ -287,7 +287,7 @@ export function checkMeshConfig(
                 c.cloud === "gcp" || c.cloud === "azure"
                     ? "cloud names add a 7-character suffix"
                     : `${over.what}, ${over.name("<name>")}, would have ${over.name(c.name).length} characters, over ${over.max}`;
-            problems.push(`${at}.name: ${show(c.name)} has ${c.name.length} characters; ${c.cloud === "aws" || c.cloud === "azure" ? "an" : "a"} ${c.cloud} cluster name may have at most ${max} (${why})`);
+            problems.push(`${at}.name: ${show(c.name)} has ${c.name.length} characters; ${c.cloud === "aws" ? "an" : "a"} ${c.cloud} cluster name may have at most ${max} (${why})`);
         }
         if (c.cloud === "aws" || c.cloud === "azure" || c.cloud === "gcp") {
             if (c.region === undefined || c.region === "") {
