@@ -299,10 +299,10 @@ describe("the checks of Pulumi.yaml", () => {
         expect((error as ConfigError).problems).toEqual([`clusters[0].project: is required for cloud "gcp" when gcp:project is not set`]);
         // With gcp:project it parses: the context is passed through.
         const { config } = stackMeshConfig({
-            "gcp:project": "p",
+            "gcp:project": "acme-mesh",
             [`${configNamespace}:clusters`]: [{ name: "gke", cloud: "gcp", region: "us-central1" }],
         });
-        expect(config.clusters[0].project).toBe("p");
+        expect(config.clusters[0].project).toBe("acme-mesh");
     });
 });
 

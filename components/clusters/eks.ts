@@ -75,13 +75,19 @@ export function validateEksClusterArgs(name: string, args: EksClusterArgs): void
         }
         seen.add(purpose);
     }
+    // The same rules as the config model (stacks/configRules.ts), for callers of this component.
     for (const arn of args.adminPrincipalArns) {
         if (!/^arn:aws[-a-z]*:(iam|sts)::\d{12}:/.test(arn)) {
             throw new Error(`${where}: adminPrincipalArns: "${arn}" is not an IAM principal ARN`);
         }
+        if (!/^arn:aws[-a-z]*:iam::\d{12}:(role|user)\/\S+$/.test(arn)) {
+            throw new Error(`${where}: adminPrincipalArns: "${arn}" is not an IAM role or user ARN (EKS access entries refuse STS sessions and other principals)`);
+        }
     }
-    if (new Set(args.adminPrincipalArns).size !== args.adminPrincipalArns.length) {
-        throw new Error(`${where}: adminPrincipalArns: an ARN is listed twice (${args.adminPrincipalArns.join(", ")})`);
+    // Access entries are keyed by accessEntryKey: two ARNs of one key would silently become one.
+    const keys = args.adminPrincipalArns.map(accessEntryKey);
+    if (new Set(keys).size !== keys.length) {
+        throw new Error(`${where}: adminPrincipalArns: two ARNs give one access entry (${args.adminPrincipalArns.join(", ")})`);
     }
 }
 

@@ -90,8 +90,8 @@ describe("east-west source ranges", () => {
     it("limit who reaches the east-west load balancer when configured, and leave it open otherwise", async () => {
         const { rec } = await runMesh({
             clusters: [
-                { name: "a", cloud: "gcp", region: "us-east1", project: "p", eastWestSourceRanges: ["203.0.113.0/24", "198.51.100.7/32"] },
-                { name: "b", cloud: "gcp", region: "us-west1", project: "p" },
+                { name: "a", cloud: "gcp", region: "us-east1", project: "acme-mesh", eastWestSourceRanges: ["203.0.113.0/24", "198.51.100.7/32"] },
+                { name: "b", cloud: "gcp", region: "us-west1", project: "acme-mesh" },
             ],
         });
         const spec = (cluster: string) =>

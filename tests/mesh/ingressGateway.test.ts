@@ -102,7 +102,7 @@ describe("an ingress gateway in a remote, with TLS", () => {
             demo: true,
             ingressTls: { host: "hello.example.com", credentialName: "hello-tls" },
             clusters: [
-                { name: "hub", cloud: "gcp", region: "us-east1", project: "p" },
+                { name: "hub", cloud: "gcp", region: "us-east1", project: "acme-mesh" },
                 { name: "edge", cloud: "existing", role: "remote", primary: "hub", ingress: true, ingressAddress: "198.51.100.7", ingressSourceRanges: ["203.0.113.0/24"] },
                 { name: "solo", cloud: "azure", region: "westeurope" },
             ],

@@ -1,3 +1,4 @@
+import { rootCertPem, rootKeyPem } from "../stacks/pki";
 import { isSecret, Recorder, resolve, reveal } from "../harness";
 import { meshes, runMesh } from "../stacks/fixtures";
 import { IntermediateCa } from "../../components/mesh/intermediateCa";
@@ -54,7 +55,7 @@ describe("the mesh's root of trust (dev mesh)", () => {
 
 describe("root protection", () => {
     it("protects the root key and certificate unless the stack turns it off", async () => {
-        const { rec } = await runMesh({ clusters: [{ name: "solo", cloud: "gcp", region: "us-east1", project: "p" }] });
+        const { rec } = await runMesh({ clusters: [{ name: "solo", cloud: "gcp", region: "us-east1", project: "acme-mesh" }] });
         expect(rec.one("tls:index/selfSignedCert:SelfSignedCert", "mesh-root-ca-cert").protect).toBe(true);
         expect(rec.one("tls:index/privateKey:PrivateKey", "mesh-root-ca-key").protect).toBe(true);
     });
@@ -77,8 +78,9 @@ describe("IntermediateCa", () => {
 });
 
 describe("a root the user brings (rootCa, secret config)", () => {
-    const certPem = "-----BEGIN CERTIFICATE-----\nTUlJQnVzZXJyb290\n-----END CERTIFICATE-----\n";
-    const keyPem = "-----BEGIN PRIVATE KEY-----\nTUlJRXVzZXJrZXk=\n-----END PRIVATE KEY-----\n";
+    // A real CA and its key: the config model checks that the key is the certificate's (issue 13).
+    const certPem = rootCertPem;
+    const keyPem = rootKeyPem;
 
     it("signs every primary's intermediate with it and generates no root", async () => {
         const { rec, outputs } = await runMesh({ ...meshes["multi-primary"], rootCa: { certPem, keyPem } });

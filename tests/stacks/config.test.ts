@@ -9,6 +9,10 @@ import {
 } from "../../stacks/config";
 import { nodeShape } from "../../stacks/nodeSizes";
 import { startMockEngine } from "../harness";
+import { existingKubeconfig as kubeconfig, stackFileConfig } from "./fixtures";
+import { leafCertPem, leafKeyPem, otherKeyPem, rootCertPem, rootKeyPem } from "./pki";
+import { kubeconfigEndpoint } from "../../components/clusters/cluster";
+import { validateEksClusterArgs } from "../../components/clusters/eks";
 
 type Raw = Record<string, any>;
 
@@ -39,7 +43,7 @@ function plus(cluster: Raw, extra: Raw = {}): Raw {
 }
 
 /** The problems a config is rejected with; fails the test when it is accepted. */
-function problemsOf(raw: Raw, context: { gcpProject?: string } = {}): string[] {
+function problemsOf(raw: Raw, context: { gcpProject?: string; stack?: string } = {}): string[] {
     try {
         parseMeshConfig(raw, context);
     } catch (err) {
@@ -120,8 +124,8 @@ describe("cloud and region", () => {
     });
 
     it("requires no region for an existing cluster", () => {
-        const { config } = accepted(plus({ name: "delta", cloud: "existing" }, { kubeconfigs: { delta: "kubeconfig" } }));
-        expect(config.clusters[3]).toMatchObject({ name: "delta", cloud: "existing", role: "primary", kubeconfig: "kubeconfig" });
+        const { config } = accepted(plus({ name: "delta", cloud: "existing" }, { kubeconfigs: { delta: kubeconfig } }));
+        expect(config.clusters[3]).toMatchObject({ name: "delta", cloud: "existing", role: "primary", kubeconfig });
         expect(config.clusters[3].region).toBeUndefined();
     });
 
@@ -197,11 +201,11 @@ describe("existing clusters and kubeconfigs", () => {
     });
 
     it("rejects a kubeconfigs entry for a cluster that is not existing", () => {
-        expect(problemsOf({ ...base(), kubeconfigs: { alpha: "kubeconfig" } })).toEqual([
+        expect(problemsOf({ ...base(), kubeconfigs: { alpha: kubeconfig } })).toEqual([
             `kubeconfigs.alpha: no "existing" cluster of that name (existing clusters: none)`,
         ]);
         expect(
-            problemsOf(plus({ name: "delta", cloud: "existing" }, { kubeconfigs: { delta: "kubeconfig", zeta: "kubeconfig" } })),
+            problemsOf(plus({ name: "delta", cloud: "existing" }, { kubeconfigs: { delta: kubeconfig, zeta: kubeconfig } })),
         ).toEqual([`kubeconfigs.zeta: no "existing" cluster of that name (existing clusters: delta)`]);
     });
 
@@ -213,15 +217,15 @@ describe("existing clusters and kubeconfigs", () => {
 
     it("rejects an eastWestAddress that is not an IPv4 address", () => {
         for (const address of ["10.0.0.256", "10.0.0", "lb.example.com", "2001:db8::1"]) {
-            const raw = plus({ name: "delta", cloud: "existing", eastWestAddress: address }, { kubeconfigs: { delta: "k" } });
+            const raw = plus({ name: "delta", cloud: "existing", eastWestAddress: address }, { kubeconfigs: { delta: kubeconfig } });
             expect(problemsOf(raw)).toEqual([`clusters[3].eastWestAddress: ${JSON.stringify(address)} is not an IPv4 address`]);
         }
-        const ok = plus({ name: "delta", cloud: "existing", eastWestAddress: "10.0.0.255" }, { kubeconfigs: { delta: "k" } });
+        const ok = plus({ name: "delta", cloud: "existing", eastWestAddress: "10.0.0.255" }, { kubeconfigs: { delta: kubeconfig } });
         expect(accepted(ok).config.clusters[3].eastWestAddress).toBe("10.0.0.255");
     });
 
     it("requires an eastWestAddress for an existing primary that serves remotes", () => {
-        const raw = withCluster(1, { primary: "delta" }, plus({ name: "delta", cloud: "existing" }, { kubeconfigs: { delta: "k" } }));
+        const raw = withCluster(1, { primary: "delta" }, plus({ name: "delta", cloud: "existing" }, { kubeconfigs: { delta: kubeconfig } }));
         expect(problemsOf(raw)).toEqual([
             `clusters[3].eastWestAddress: required for existing primary "delta": its remotes use it as remotePilotAddress (an IPv4 your load balancer can take)`,
         ]);
@@ -336,7 +340,8 @@ describe("Kubernetes versions", () => {
         ]);
         expect(accepted(on130(0, "1.32")).config.clusters[0].kubernetesVersion).toBe("1.32");
         expect(accepted(withCluster(1, { kubernetesVersion: "1.33" })).config.clusters[1].kubernetesVersion).toBe("1.33");
-        expect(accepted(withCluster(0, { kubernetesVersion: "1.36.1" })).config.clusters[0].kubernetesVersion).toBe("1.36.1");
+        // A patch is taken on GKE (and AKS); EKS takes major.minor only (issue 13, see "EKS versions").
+        expect(accepted(withCluster(2, { kubernetesVersion: "1.36.1" })).config.clusters[2].kubernetesVersion).toBe("1.36.1");
     });
 
     it("rejects a version that is not a string", () => {
@@ -522,7 +527,7 @@ describe("keys", () => {
     });
 
     it("rejects cloud keys on an existing cluster", () => {
-        const raw = plus({ name: "delta", cloud: "existing", region: "eu-west-1", nodeCount: 3 }, { kubeconfigs: { delta: "k" } });
+        const raw = plus({ name: "delta", cloud: "existing", region: "eu-west-1", nodeCount: 3 }, { kubeconfigs: { delta: kubeconfig } });
         expect(problemsOf(raw)).toEqual([
             `clusters[3].region: not used for cloud "existing" (only for aws, azure, gcp)`,
             `clusters[3].nodeCount: not used for cloud "existing" (only for aws, azure, gcp)`,
@@ -644,10 +649,11 @@ describe("all problems of a config", () => {
         expect(problemsOf(withCluster(2, { project: 7 }))).toEqual([`clusters[2].project: 7 is not a string`]);
         expect(problemsOf(withCluster(1, { primary: 7 }))).toEqual([`clusters[1].primary: 7 is not a string`]);
         const existing = (extra: Raw) =>
-            withCluster(1, { primary: "delta" }, plus({ name: "delta", cloud: "existing", ...extra }, { kubeconfigs: { delta: "k" } }));
+            withCluster(1, { primary: "delta" }, plus({ name: "delta", cloud: "existing", ...extra }, { kubeconfigs: { delta: kubeconfig } }));
         expect(problemsOf(existing({ eastWestAddress: 10 }))).toEqual([`clusters[3].eastWestAddress: 10 is not a string`]);
+        // kubeconfigs is secret: the message names the key and what is wrong, not the value.
         expect(problemsOf({ ...existing({ eastWestAddress: "203.0.113.10" }), kubeconfigs: "k" })).toEqual([
-            `kubeconfigs: "k" is not a record`,
+            `kubeconfigs: is not a record (a map of existing cluster name to kubeconfig) (secret: its value is not shown)`,
         ]);
     });
 
@@ -720,7 +726,7 @@ describe("defaults", () => {
     it("apply to EKS, GKE and existing clusters", () => {
         expect(config.clusters[0]).toMatchObject({ zones: 2, singleNatGateway: false });
         expect(config.clusters[2]).toMatchObject({ deletionProtection: true, project: "my-project" });
-        const existing = accepted(plus({ name: "delta", cloud: "existing" }, { kubeconfigs: { delta: "k" } })).config.clusters[3];
+        const existing = accepted(plus({ name: "delta", cloud: "existing" }, { kubeconfigs: { delta: kubeconfig } })).config.clusters[3];
         expect(existing.nodeSize).toBeUndefined();
         expect(existing.kubernetesVersion).toBeUndefined();
     });
@@ -767,10 +773,10 @@ describe("loadMeshConfig", () => {
 
     it("reads kubeconfigs set as secrets", () => {
         startMockEngine(
-            { clusters: [...clusters, { name: "delta", cloud: "existing" }], kubeconfigs: { delta: "apiVersion: v1" } },
+            { clusters: [...clusters, { name: "delta", cloud: "existing" }], kubeconfigs: { delta: kubeconfig } },
             { secretKeys: ["kubeconfigs"] },
         );
-        expect(loadMeshConfig().config.clusters[3].kubeconfig).toBe("apiVersion: v1");
+        expect(loadMeshConfig().config.clusters[3].kubeconfig).toBe(kubeconfig);
     });
 
     it("rejects unknown keys of its namespace", () => {
@@ -816,9 +822,30 @@ describe("demo, mTLS and gateway keys", () => {
         }
     });
 
-    it("alternates helloworld versions by cluster order unless a cluster names one", () => {
+    // Issue 13: the default no longer follows the list order (reordering replaced Deployments).
+    it("gives primaries helloworld v1 and remotes v2 unless a cluster names one", () => {
         expect(accepted(base()).config.clusters.map((c) => c.helloworldVersion)).toEqual(["v1", "v2", "v1"]);
         expect(accepted(withCluster(2, { helloworldVersion: "v2" })).config.clusters[2].helloworldVersion).toBe("v2");
+    });
+
+    it("gives each cluster the same helloworld version whatever the clusters' order", () => {
+        const versions = (raw: Raw) => Object.fromEntries(accepted(raw).config.clusters.map((c) => [c.name, c.helloworldVersion]));
+        const reversed = { ...base(), clusters: [...base().clusters].reverse() };
+        expect(versions(reversed)).toEqual(versions(base()));
+        const multiPrimary = { clusters: [{ name: "beta", cloud: "gcp", region: "europe-west1", project: "acme-mesh" }, { name: "alpha", cloud: "azure", region: "westeurope" }] };
+        // Without remotes, primaries by name take v1 and v2 in turn: the demo still shows both.
+        expect(versions(multiPrimary)).toEqual({ alpha: "v1", beta: "v2" });
+        expect(versions({ clusters: [...multiPrimary.clusters].reverse() })).toEqual({ alpha: "v1", beta: "v2" });
+    });
+
+    it("keeps the dev stack's versions: both v1 and v2 are served", () => {
+        const { "gcp:project": gcpProject, ...dev } = stackFileConfig("dev") as Raw;
+        const { config } = accepted(dev, { gcpProject });
+        expect(Object.fromEntries(config.clusters.map((c) => [c.name, c.helloworldVersion]))).toEqual({
+            "eks-west": "v1",
+            "aks-east": "v2",
+            "gke-central": "v1",
+        });
     });
 
     it("warns loudly when mTLS is PERMISSIVE", () => {
@@ -920,8 +947,9 @@ describe("kind clusters", () => {
 });
 
 describe("rootCa", () => {
-    const certPem = "-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----";
-    const keyPem = "-----BEGIN EC PRIVATE KEY-----\nREVG\n-----END EC PRIVATE KEY-----";
+    // A real CA and its key: the model reads both (issue 13).
+    const certPem = rootCertPem;
+    const keyPem = rootKeyPem;
 
     it("takes a PEM certificate and key", () => {
         expect(accepted({ ...base(), rootCa: { certPem, keyPem } }).config.rootCa).toEqual({ certPem, keyPem });
@@ -929,8 +957,9 @@ describe("rootCa", () => {
 
     it("rejects a missing or malformed key", () => {
         expect(problemsOf({ ...base(), rootCa: { certPem } })).toEqual([`rootCa.keyPem: is required (string)`]);
+        // rootCa is secret: the message never shows the value (issue 13).
         expect(problemsOf({ ...base(), rootCa: { certPem, keyPem: "secret" } })).toEqual([
-            `rootCa.keyPem: "secret" is not valid (expected a PEM private key (-----BEGIN ... PRIVATE KEY-----))`,
+            `rootCa.keyPem: is not a PEM private key (-----BEGIN ... PRIVATE KEY-----) (secret: its value is not shown)`,
         ]);
     });
 
@@ -943,5 +972,184 @@ describe("rootCa", () => {
                 peers: [{ name: "x", stack: "acme/istio-multicloud/x", role: "primary", network: "n" }],
             }),
         ).toEqual([`rootCa: a stack either brings the mesh root (rootCa) or takes its intermediates from another stack (rootCaFrom), not both`]);
+    });
+});
+
+// ---- Issue 13: rules the model checks before any resource -----------------------------------
+
+describe("secrets in messages", () => {
+    const token = "eyJhbGciOiJSUzI1NiJ9.c2VjcmV0LXRva2VuLW9mLW9ucHJlbQ.c2lnbmF0dXJl";
+    const withToken = kubeconfig.replace("client-key-data: a2V5", `token: ${token}`);
+    const existing = (kubeconfigs: unknown) => ({ ...plus({ name: "delta", cloud: "existing" }), kubeconfigs });
+
+    it("names kubeconfigs given as one string without printing it", () => {
+        const problems = problemsOf(existing(withToken));
+        expect(problems).toEqual([`kubeconfigs: is not a record (a map of existing cluster name to kubeconfig) (secret: its value is not shown)`]);
+    });
+
+    it("names a kubeconfig that is not YAML by line, without the parser's excerpt", () => {
+        const broken = `${withToken}\n  - [${token}`;
+        const problems = problemsOf(existing({ delta: broken }));
+        expect(problems).toEqual([expect.stringMatching(/^kubeconfigs\.delta: is not valid YAML \(parse error at line \d+\) \(secret: its value is not shown\)$/)]);
+        expect(problems.join("\n")).not.toContain(token);
+    });
+
+    // The model refuses all that kubeconfigEndpoint (the component's guard, mid-deploy) would,
+    // and more: an http server or a CA that is no certificate fail later, at the API server.
+    it.each([
+        ["no server", kubeconfig.replace(/ {4}server: .*\n/, ""), "names no API server: its current context's cluster has no server", true],
+        ["an http server", kubeconfig.replace("https://", "http://"), "has a server that is not an https:// URL; other clusters' istiod reach the API server over TLS", false],
+        ["no inline CA", kubeconfig.replace(/ {4}certificate-authority-data: .*\n/, ""), "does not inline its CA: the current context's cluster needs certificate-authority-data (other clusters' istiod reach it with a bearer token and this CA)", true],
+        ["CA data that is no certificate", kubeconfig.replace(/certificate-authority-data: .*/, "certificate-authority-data: bm90IGEgY2VydA=="), "has certificate-authority-data that is not base64 of a PEM certificate", false],
+    ])("refuses a kubeconfig with %s up front", (_, text, why, componentRefuses) => {
+        expect(problemsOf(existing({ delta: text }))).toEqual([`kubeconfigs.delta: ${why} (secret: its value is not shown)`]);
+        if (componentRefuses) expect(() => kubeconfigEndpoint(text)).toThrow();
+        expect(() => kubeconfigEndpoint(kubeconfig)).not.toThrow();
+    });
+
+    it("never prints a key Pulumi holds as secret", () => {
+        const arn = "arn:aws:iam::123456789012:group/very-secret-admins";
+        const err = (() => {
+            try {
+                parseMeshConfig({ ...base(), adminPrincipals: { aws: [arn] } }, { secretKeys: ["adminPrincipals"] });
+            } catch (e) {
+                return e as ConfigError;
+            }
+            throw new Error("accepted");
+        })();
+        expect(err.problems).toEqual([expect.stringMatching(/^adminPrincipals\.aws\[0\]: /)]);
+        expect(err.message).not.toContain("very-secret-admins");
+    });
+
+    it("refuses a root whose key is not its certificate's, or that is no CA", () => {
+        expect(problemsOf({ ...base(), rootCa: { certPem: rootCertPem, keyPem: otherKeyPem } })).toEqual([
+            `rootCa.keyPem: is not the key of the certificate in rootCa.certPem (secret: its value is not shown)`,
+        ]);
+        expect(problemsOf({ ...base(), rootCa: { certPem: leafCertPem, keyPem: leafKeyPem } })).toEqual([
+            `rootCa.certPem: is not a CA certificate (basicConstraints CA:TRUE): it cannot issue the primaries' intermediate CAs (secret: its value is not shown)`,
+        ]);
+    });
+});
+
+describe("regions", () => {
+    it.each([
+        [0, "us-west-99", `clusters[0].region: "us-west-99" is not an AWS region (the aws.Region enum of @pulumi/aws; nearest: us-west-1, us-west-2, ca-west-1)`],
+        [0, "eastus", `clusters[0].region: "eastus" is not an AWS region such as us-west-2 (it is an Azure location)`],
+        [0, "US-WEST-2", `clusters[0].region: "US-WEST-2" is not an AWS region such as us-west-2`],
+        [2, "us-central1-a", `clusters[2].region: "us-central1-a" is a GCP zone, not a region (use "us-central1": clusters are regional)`],
+        [1, "East US", `clusters[1].region: "East US" is not an Azure location such as eastus`],
+    ])("refuses clusters[%d].region %s", (index, region, message) => {
+        expect(problemsOf(withCluster(index, { region }))).toEqual([message]);
+    });
+
+    it("warns about a well-formed GCP region or Azure location it does not know, with the nearest names", () => {
+        const { warnings } = accepted(withCluster(1, { region: "eastus9" }, withCluster(2, { region: "us-centrl1" })));
+        expect(warnings).toEqual([
+            `clusters[1].region: "eastus9" is not in the list of az account list-locations vendored in stacks/regions.ts (2025) (nearest: eastus, eastus2, eastasia); if it is a region opened since, ignore this`,
+            `clusters[2].region: "us-centrl1" is not in the list of cloud.google.com/compute/docs/regions-zones vendored in stacks/regions.ts (2025) (nearest: us-central1, me-central1, me-central2); if it is a region opened since, ignore this`,
+        ]);
+    });
+
+    it("refuses more zones than an AWS region offers", () => {
+        expect(problemsOf(withCluster(0, { region: "us-west-1", zones: 3 }))).toEqual([
+            `clusters[0].zones: 3 is more than the 2 availability zones us-west-1 offers an account (1 to 2; per-region counts in stacks/regions.ts)`,
+        ]);
+        expect(accepted(withCluster(0, { zones: 4 })).config.clusters[0].zones).toBe(4);
+    });
+});
+
+describe("EKS versions and admins", () => {
+    it("refuses a patch version on EKS", () => {
+        expect(problemsOf(withCluster(0, { kubernetesVersion: "1.35.2" }))).toEqual([
+            `clusters[0].kubernetesVersion: "1.35.2" has a patch; EKS takes major.minor only (use "1.35", EKS applies patches itself)`,
+        ]);
+        expect(accepted(withCluster(1, { kubernetesVersion: "1.35.2" })).config.clusters[1].kubernetesVersion).toBe("1.35.2");
+    });
+
+    const eksArgs = { role: "primary", network: "n", provider: {} as any, region: "us-west-2", kubernetesVersion: "1.35", nodeCount: 2, nodeSize: "m5.large", zones: 2, singleNatGateway: false, loadBalancerAddresses: ["eastwest"] } as any;
+    it.each([
+        [["arn:aws:sts::123456789012:assumed-role/ci/session-1"], `adminPrincipals.aws[0]: "arn:aws:sts::123456789012:assumed-role/ci/session-1" is an STS assumed-role session, which EKS access entries refuse; use the role's ARN, arn:aws:iam::123456789012:role/ci (with the role's path, if it has one)`],
+        [["arn:aws:iam::123456789012:role/ci", "arn:aws:iam::123456789012:role/ci"], `adminPrincipals.aws[1]: "arn:aws:iam::123456789012:role/ci" is listed twice (also adminPrincipals.aws[0])`],
+        [["arn:aws:iam::123456789012:role/team/ci", "arn:aws:iam::123456789012:role/team-ci"], `adminPrincipals.aws[1]: "arn:aws:iam::123456789012:role/team-ci" and adminPrincipals.aws[0] "arn:aws:iam::123456789012:role/team/ci" would be one EKS access entry ("123456789012-role-team-ci"); keep one of them`],
+    ])("refuses EKS admins %j, as the EKS component does", (aws, message) => {
+        expect(problemsOf({ ...base(), adminPrincipals: { aws } })).toEqual([message]);
+        expect(() => validateEksClusterArgs("alpha", { ...eksArgs, adminPrincipalArns: aws })).toThrow();
+    });
+});
+
+describe("names, networks, addresses and collisions", () => {
+    it("budgets the names EKS derives: 50 characters leave room for the nodes' IAM role", () => {
+        const named = (name: string) => withCluster(1, { primary: name }, withCluster(0, { name }));
+        expect(accepted(named("a".repeat(50))).config.clusters[0].name).toHaveLength(50);
+        expect(problemsOf(named("a".repeat(51)))).toEqual([
+            `clusters[0].name: "${"a".repeat(51)}" has 51 characters; an aws cluster name may have at most 50 (the IAM role of its nodes (auto-named from <name>-nodes), <name>-nodes-xxxxxxx, would have 65 characters, over 64)`,
+        ]);
+    });
+
+    it("refuses a network that is not a label value, the default network-<name> too", () => {
+        expect(problemsOf(withCluster(0, { network: "Net_2!" }))).toEqual([
+            `clusters[0].network: "Net_2!" is not a Kubernetes label value: at most 63 characters, letters, digits, '-', '_' and '.', starting and ending with a letter or digit; it becomes the topology.istio.io/network label`,
+        ]);
+        const long = "e".repeat(60);
+        expect(problemsOf(plus({ name: long, cloud: "existing" }, { kubeconfigs: { [long]: kubeconfig } }))).toEqual([
+            `clusters[3].network: the default "network-${long}" (network-<name>) has 68 characters, over a label value's 63; set network (a Kubernetes label value: at most 63 characters, letters, digits, '-', '_' and '.', starting and ending with a letter or digit)`,
+        ]);
+    });
+
+    it("refuses addresses no load balancer can take and one address on two gateways", () => {
+        const existing = (extra: Raw) => plus({ name: "delta", cloud: "existing", ...extra }, { kubeconfigs: { delta: kubeconfig } });
+        expect(problemsOf(existing({ eastWestAddress: "169.254.0.9" }))).toEqual([
+            `clusters[3].eastWestAddress: "169.254.0.9" is a link-local address; a load balancer or an EndpointSlice cannot take it (use an address your load balancer announces)`,
+        ]);
+        expect(problemsOf(existing({ eastWestAddress: "203.0.113.9", ingress: true, ingressAddress: "203.0.113.9" }))).toEqual([
+            `clusters[3].ingressAddress: "203.0.113.9" is also its eastWestAddress; each gateway needs an address of its own`,
+        ]);
+        const two = existing({ eastWestAddress: "203.0.113.9" });
+        two.clusters.push({ name: "epsilon", cloud: "existing", eastWestAddress: "203.0.113.9" });
+        two.kubeconfigs.epsilon = kubeconfig;
+        expect(problemsOf(two)).toEqual([`clusters[4].eastWestAddress: "203.0.113.9" is already clusters[3].eastWestAddress; each gateway needs an address of its own`]);
+    });
+
+    it("refuses clusters whose remote secrets would share a resource name, keeping the names", () => {
+        const raw = {
+            clusters: [
+                { name: "x", cloud: "gcp", region: "us-central1", project: "my-project" },
+                { name: "x-y", cloud: "gcp", region: "us-east1", project: "my-project" },
+                { name: "y-z", cloud: "azure", region: "eastus", role: "remote", primary: "x" },
+                { name: "z", cloud: "azure", region: "westeurope", role: "remote", primary: "x" },
+            ],
+        };
+        expect(problemsOf(raw)).toEqual([
+            `clusters[1].name: the remote secret of "x-y" for "z" (clusters[3]) and that of "x" for "y-z" (clusters[2]) would both be named "x-y-z"; rename one of these clusters (resource names stay as they are, so that live remote secrets are not replaced)`,
+        ]);
+    });
+
+    it("refuses duplicate Azure and GCP admins and GCP members of no valid form", () => {
+        const id = "00000000-0000-0000-0000-000000000001";
+        expect(problemsOf({ ...base(), adminPrincipals: { azure: [id, id] } })).toEqual([`adminPrincipals.azure[1]: "${id}" is listed twice (also adminPrincipals.azure[0])`]);
+        expect(problemsOf({ ...base(), adminPrincipals: { gcp: ["user:alice"] } })).toEqual([
+            `adminPrincipals.gcp[0]: "user:alice" is not a valid IAM member: user: takes an email address (user:alice@example.com)`,
+        ]);
+    });
+
+    it("refuses an invalid GCP project ID, from the cluster or gcp:project", () => {
+        expect(problemsOf(withCluster(2, { project: "My_Project" }))).toEqual([
+            `clusters[2].project: "My_Project" is not a GCP project ID: 6 to 30 lowercase letters, digits and '-', starting with a letter and not ending with '-'`,
+        ]);
+        expect(problemsOf(withCluster(2, { project: undefined }), { gcpProject: "abc" })).toEqual([
+            `gcp:project: "abc" (the project of clusters[2]) is not a GCP project ID: 6 to 30 lowercase letters, digits and '-', starting with a letter and not ending with '-'`,
+        ]);
+    });
+
+    it("refuses a peer or rootCaFrom naming this very stack, and ingressTls without the demo", () => {
+        const self = "acme/istio-multicloud/dev";
+        const peer = { name: "delta", stack: self, role: "primary", network: "net-delta" };
+        expect(problemsOf({ ...base(), peers: [peer], rootCaFrom: self }, { stack: self } as any)).toEqual([
+            `peers[0].stack: "${self}" is this stack; a peer is a cluster of another stack (list this stack's own clusters under clusters)`,
+            `rootCaFrom: "${self}" is this stack; unset rootCaFrom for the stack that owns the mesh root`,
+        ]);
+        expect(problemsOf({ ...withCluster(0, { ingress: true }), ingressTls: { host: "hello.example.com", credentialName: "hello-tls" } })).toEqual([
+            `ingressTls: applies to the demo's ingress Gateway, which only the demo creates (set demo: true or remove ingressTls)`,
+        ]);
     });
 });

@@ -310,13 +310,6 @@ describe("stacks that do not fit together", () => {
         ]);
     });
 
-    it("compares a peer's network only when its owner sets one", () => {
-        const input = meshInput(twoStacks);
-        input.stacks[0].config.clusters[0].network = undefined;
-        input.stacks[1].config.peers[0].network = "network-anything";
-        expect(() => planMesh(input, "up")).not.toThrow();
-    });
-
     it("wants a remote's primary in another stack listed among the peers, as a primary", () => {
         const input = meshInput(twoStacks);
         input.stacks[1].config.peers = [];

@@ -6,6 +6,7 @@ import { explainPulumiError, MeshError } from "../../tools/mesh/errors";
 import { MeshPlan, planMesh, Step } from "../../tools/mesh/order";
 import { Changes, describePlan, MeshStack, MeshStepError, MeshWorkspace, previewCaveat, runPlan } from "../../tools/mesh/run";
 import { meshStackConfig, readMeshStacks } from "../../tools/mesh/stackFiles";
+import { syntheticRootCa } from "../../tools/synthetic/placeholders";
 
 const root = path.join(__dirname, "..", "..");
 const fq = (stack: string) => `acme/istio-multicloud/${stack}`;
@@ -326,13 +327,13 @@ describe("reading the stack files", () => {
         });
     });
 
-    it("notes a stack that brings the mesh root itself (rootCa), whatever its value", () => {
+    it("notes a stack that brings the mesh root itself (rootCa)", () => {
         const problems: string[] = [];
         const config = meshStackConfig(
             "Pulumi.x.yaml",
             {
-                "istio-multicloud:clusters": JSON.stringify([{ name: "a" }]),
-                "istio-multicloud:rootCa": JSON.stringify({ certPem: "...", keyPem: "[secret]" }),
+                "istio-multicloud:clusters": JSON.stringify([{ name: "a", cloud: "aws", region: "us-west-2" }]),
+                "istio-multicloud:rootCa": JSON.stringify(syntheticRootCa),
             },
             problems,
         );
@@ -340,12 +341,14 @@ describe("reading the stack files", () => {
         expect(config.bringsRoot).toBe(true);
     });
 
-    it("reports every shape problem of every file at once", () => {
+    // The orchestrator reads stack files with the program's config model (issue 13): the same
+    // problems, in the program's words, each after its file.
+    it("reports every problem of every file at once, as the program would", () => {
         const problems: string[] = [];
         meshStackConfig(
             "Pulumi.x.yaml",
             {
-                "istio-multicloud:clusters": JSON.stringify([{ name: "a", role: "main" }, "b", { cloud: "aws" }]),
+                "istio-multicloud:clusters": JSON.stringify([{ name: "a", cloud: "aws", region: "us-west-2", role: "main" }]),
                 "istio-multicloud:peers": JSON.stringify([{ name: "p", stack: "acme/istio-multicloud/y", network: "n" }, { name: "q", stack: "s", role: "remote" }]),
                 "istio-multicloud:rootCaFrom": " ",
             },
@@ -353,18 +356,39 @@ describe("reading the stack files", () => {
         );
         expect(problems).toEqual([
             `Pulumi.x.yaml: clusters[0].role: "main" is not valid (valid: primary, remote)`,
-            `Pulumi.x.yaml: clusters[1]: "b" is not a cluster (an object with name, cloud, role, ...)`,
-            `Pulumi.x.yaml: clusters[2].name: is required`,
             `Pulumi.x.yaml: peers[0].role: is required (valid: primary, remote)`,
-            `Pulumi.x.yaml: peers[1].network: is required`,
-            `Pulumi.x.yaml: rootCaFrom: must not be empty (a fully qualified stack name, or unset for the stack that owns the mesh root)`,
+            `Pulumi.x.yaml: peers[1].stack: "s" is not valid (expected a fully qualified stack name such as acme/istio-multicloud/aks-team)`,
+            `Pulumi.x.yaml: peers[1].network: is required (string)`,
+            `Pulumi.x.yaml: rootCaFrom: " " is not valid (expected a fully qualified stack name such as acme/istio-multicloud/eks-team)`,
         ]);
         const missing: string[] = [];
         meshStackConfig("Pulumi.y.yaml", { "istio-multicloud:peers": `{"name":"p"}` }, missing);
         expect(missing).toEqual([
-            `Pulumi.y.yaml: clusters: is required (the clusters this stack creates)`,
-            `Pulumi.y.yaml: peers: {"name":"p"} is not a list of peers ({ name, stack, role, network, primary? })`,
+            `Pulumi.y.yaml: clusters: is required (array)`,
+            `Pulumi.y.yaml: peers: {"name":"p"} is not an array`,
         ]);
+    });
+
+    it("gives a cluster without network the program's default, network-<name>, and holds peers to it", () => {
+        const files = {
+            ...stackFiles,
+            "Pulumi.eks-team.yaml": stackFiles["Pulumi.eks-team.yaml"].replace("region: us-west-2, network: network1 }", "region: us-west-2 }"),
+        };
+        const input = readMeshStacks(project(files), ["eks-team", "gke-team", "aks-team"]);
+        expect(input.stacks[0].config.clusters).toEqual([{ name: "eks-west", role: "primary", primary: undefined, network: "network-eks-west" }]);
+        expect(() => planMesh(input, "up")).toThrow(
+            `Pulumi.gke-team.yaml: peers[0].network: "network1", but Pulumi.eks-team.yaml clusters[0] has network "network-eks-west" (set network: network-eks-west)`,
+        );
+    });
+
+    it("refuses a stack file the program would refuse, before any stack runs", () => {
+        const files = {
+            ...stackFiles,
+            "Pulumi.aks-team.yaml": stackFiles["Pulumi.aks-team.yaml"].replace("network: network2,", "network: Net_2!,"),
+        };
+        expect(() => readMeshStacks(project(files), ["eks-team", "gke-team", "aks-team"])).toThrow(
+            `Pulumi.aks-team.yaml: clusters[0].network: "Net_2!" is not a Kubernetes label value`,
+        );
     });
 
     it("names the stack files there are when one is missing, and refuses ESC environments", () => {

@@ -25,8 +25,8 @@ export interface MeshCluster {
     role: Role;
     /** For a remote: its primary, in this stack or among its peers. */
     primary?: string;
-    /** Istio network, when the stack file sets one. */
-    network?: string;
+    /** Istio network: the stack file's, or the model's default `network-<name>`. */
+    network: string;
 }
 
 /** A cluster of the mesh that another stack owns (an entry of `peers`). */
@@ -327,7 +327,7 @@ class StackGraph {
                 } else if (c.role === "primary" && p.primary !== undefined) {
                     this.problems.push(`${at}.primary: ${show(p.primary)} is set, but ${theirs} has role primary; only a remote names a primary (remove primary)`);
                 }
-                if (c.network !== undefined && p.network !== c.network) {
+                if (p.network !== c.network) {
                     this.problems.push(`${at}.network: ${show(p.network)}, but ${theirs} has network ${show(c.network)} (set network: ${c.network})`);
                 }
             });
@@ -392,7 +392,7 @@ class StackGraph {
                 this.edges.get(e.short)!.push({ to: owner.short, because: `${at} ${show(c.primary)} is in ${owner.short}` });
                 // The primary's stack must know the remote, or it never attaches it and pass D waits forever.
                 if (!owner.config.peers.some((p) => p.name === c.name)) {
-                    const network = c.network ? `, network: ${c.network}` : ", network: <its network>";
+                    const network = `, network: ${c.network}`;
                     this.problems.push(
                         `${owner.config.file}: peers: has no ${show(c.name)}, a remote of its primary ${show(c.primary)} (${e.config.file} clusters[${j}]); ` +
                             `add { name: ${c.name}, stack: ${this.qualifiedName(e.short)}, role: remote, primary: ${c.primary}${network} } so that ${owner.short} attaches it`,
@@ -440,7 +440,7 @@ class StackGraph {
                 // The root owner issues intermediates only to the primaries it knows from its peers.
                 e.config.clusters.forEach((c, j) => {
                     if (c.role !== "primary" || root.config.peers.some((p) => p.name === c.name)) return;
-                    const network = c.network ? `, network: ${c.network}` : ", network: <its network>";
+                    const network = `, network: ${c.network}`;
                     this.problems.push(
                         `${root.config.file}: peers: has no ${show(c.name)}, a primary of ${e.short} (${e.config.file} clusters[${j}]), which takes its root CA from ${root.short} (rootCaFrom); ` +
                             `add { name: ${c.name}, stack: ${this.qualifiedName(e.short)}, role: primary${network} } so that ${root.short} issues its intermediate CA`,

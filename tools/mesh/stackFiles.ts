@@ -1,118 +1,48 @@
 /**
  * What the orchestrator reads of each stack file: `clusters` (name, role, primary, network),
- * `peers`, `rootCaFrom`, whether it brings `rootCa`, and `meshId`. The files are read the way the offline plan reads them
- * (Pulumi.yaml's defaults under Pulumi.<stack>.yaml); the program itself validates the rest of
- * the config on `pulumi up`.
+ * `peers`, `rootCaFrom`, whether it brings `rootCa`, and `meshId`. The files are read the way the
+ * offline plan reads them (Pulumi.yaml's defaults under Pulumi.<stack>.yaml) and checked by the
+ * program's own config model (stacks/config.ts), defaults included: a stack file the program
+ * would refuse stops the orchestrator before any stack runs.
  */
-import { configNamespace } from "../../stacks/config";
+import { ConfigError, configNamespace, parseMeshConfig, rawMeshConfig } from "../../stacks/config";
 import { PlanError, readStackConfig } from "../plan/stackConfig";
+import { secretPlaceholderPrefix } from "../synthetic/placeholders";
 import { MeshError } from "./errors";
-import { MeshCluster, MeshInput, MeshPeer, MeshStackConfig, Role, shortName } from "./order";
-
-const show = (v: unknown) => JSON.stringify(v);
-const roles: Role[] = ["primary", "remote"];
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
-/** A value of the stack config: objects and lists arrive as JSON. */
-function jsonValue(raw: string | undefined): unknown {
-    if (raw === undefined) return undefined;
-    try {
-        return JSON.parse(raw);
-    } catch {
-        return raw;
-    }
-}
+import { MeshInput, MeshStackConfig, shortName } from "./order";
 
 /**
  * The orchestrator's view of one stack's config, from config values as the program receives
- * them (full keys, strings, JSON for objects). Collects shape problems in `problems`, each
- * starting with the file name.
+ * them (full keys, strings, JSON for objects). Collects the model's problems in `problems`,
+ * each starting with the file name.
  */
-export function meshStackConfig(file: string, values: Record<string, string>, problems: string[]): MeshStackConfig {
-    const key = (k: string) => `${configNamespace}:${k}`;
-    const at = (k: string) => `${file}: ${k}`;
-    const clusters: MeshCluster[] = [];
-    const peers: MeshPeer[] = [];
-
-    const rawClusters = jsonValue(values[key("clusters")]);
-    if (rawClusters === undefined) {
-        problems.push(`${at("clusters")}: is required (the clusters this stack creates)`);
-    } else if (!Array.isArray(rawClusters)) {
-        problems.push(`${at("clusters")}: ${show(rawClusters)} is not a list of clusters`);
-    } else {
-        rawClusters.forEach((c, i) => {
-            const entry = `clusters[${i}]`;
-            if (!isObject(c)) {
-                problems.push(`${at(entry)}: ${show(c)} is not a cluster (an object with name, cloud, role, ...)`);
-                return;
-            }
-            const name = stringField(c, "name", at(entry), problems, true);
-            const role = roleField(c, at(entry), problems, "primary");
-            const primary = stringField(c, "primary", at(entry), problems, false);
-            const network = stringField(c, "network", at(entry), problems, false);
-            if (name !== undefined && role !== undefined) clusters.push({ name, role, primary, network });
-        });
+export function meshStackConfig(
+    file: string,
+    values: Record<string, string>,
+    problems: string[],
+    context: { stack?: string; secretKeys?: string[] } = {},
+): MeshStackConfig {
+    const raw = rawMeshConfig(values);
+    // A secret of plain text is a placeholder here (never decrypted): the program checks it on up.
+    for (const [key, value] of Object.entries(raw)) {
+        if (typeof value === "string" && value.startsWith(secretPlaceholderPrefix)) delete raw[key];
     }
-
-    const rawPeers = jsonValue(values[key("peers")]);
-    if (rawPeers !== undefined && !Array.isArray(rawPeers)) {
-        problems.push(`${at("peers")}: ${show(rawPeers)} is not a list of peers ({ name, stack, role, network, primary? })`);
-    } else if (Array.isArray(rawPeers)) {
-        rawPeers.forEach((p: unknown, i: number) => {
-            const entry = `peers[${i}]`;
-            if (!isObject(p)) {
-                problems.push(`${at(entry)}: ${show(p)} is not a peer ({ name, stack, role, network, primary? })`);
-                return;
-            }
-            const name = stringField(p, "name", at(entry), problems, true);
-            const stack = stringField(p, "stack", at(entry), problems, true);
-            const role = roleField(p, at(entry), problems, undefined);
-            const network = stringField(p, "network", at(entry), problems, true);
-            const primary = stringField(p, "primary", at(entry), problems, false);
-            if (name !== undefined && stack !== undefined && role !== undefined && network !== undefined) {
-                peers.push({ name, stack, role, network, primary });
-            }
-        });
+    const secretKeys = (context.secretKeys ?? []).map((k) => k.replace(`${configNamespace}:`, ""));
+    try {
+        const { config } = parseMeshConfig(raw, { gcpProject: values["gcp:project"], stack: context.stack, secretKeys });
+        return {
+            file,
+            meshId: config.meshId,
+            clusters: config.clusters.map((c) => ({ name: c.name, role: c.role, primary: c.primary, network: c.network })),
+            peers: config.peers.map((p) => ({ name: p.name, stack: p.stack, role: p.role, network: p.network, primary: p.primary })),
+            rootCaFrom: config.rootCaFrom,
+            bringsRoot: config.rootCa !== undefined,
+        };
+    } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        problems.push(...err.problems.map((p) => `${file}: ${p}`));
+        return { file, meshId: undefined, clusters: [], peers: [], rootCaFrom: undefined, bringsRoot: false };
     }
-
-    const rootCaFrom = values[key("rootCaFrom")];
-    if (rootCaFrom !== undefined && rootCaFrom.trim() === "") {
-        problems.push(`${at("rootCaFrom")}: must not be empty (a fully qualified stack name, or unset for the stack that owns the mesh root)`);
-    }
-    return {
-        file,
-        meshId: values[key("meshId")],
-        clusters,
-        peers,
-        rootCaFrom: rootCaFrom?.trim() || undefined,
-        bringsRoot: values[key("rootCa")] !== undefined,
-    };
-}
-
-function stringField(o: Record<string, unknown>, field: string, at: string, problems: string[], required: boolean): string | undefined {
-    const v = o[field];
-    if (v === undefined) {
-        if (required) problems.push(`${at}.${field}: is required`);
-        return undefined;
-    }
-    if (typeof v !== "string" || v.trim() === "") {
-        problems.push(`${at}.${field}: ${show(v)} is not a non-empty string`);
-        return undefined;
-    }
-    return v;
-}
-
-function roleField(o: Record<string, unknown>, at: string, problems: string[], fallback: Role | undefined): Role | undefined {
-    const v = o.role;
-    if (v === undefined) {
-        if (fallback === undefined) problems.push(`${at}.role: is required (valid: ${roles.join(", ")})`);
-        return fallback;
-    }
-    if (!roles.includes(v as Role)) {
-        problems.push(`${at}.role: ${show(v)} is not valid (valid: ${roles.join(", ")})`);
-        return undefined;
-    }
-    return v as Role;
 }
 
 /**
@@ -137,11 +67,12 @@ export function readMeshStacks(projectDir: string, stackNames: string[]): MeshIn
             throw new MeshError(err.message);
         }
         project = read.project;
-        return { name, config: meshStackConfig(read.stackFile, read.values, problems) };
+        const stack = name.includes("/") ? name : undefined;
+        return { name, config: meshStackConfig(read.stackFile, read.values, problems, { stack, secretKeys: read.secretKeys }) };
     });
     if (problems.length > 0) {
         throw new MeshError(
-            `Stack files the orchestrator cannot read (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+            `Stack files the program would refuse (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
                 problems.map((p) => `  - ${p}`).join("\n"),
         );
     }

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { secretPlaceholder, syntheticKubeconfig, syntheticPem, syntheticServer } from "../synthetic/placeholders";
+import { secretPlaceholder, syntheticKubeconfig, syntheticRootCa, syntheticServer } from "../synthetic/placeholders";
 
 /** Why the plan cannot run; the message says what to do. */
 export class PlanError extends Error {
@@ -117,11 +117,6 @@ function replaceSecrets(
                 substitutions.push(`${keyPath}: synthetic kubeconfigs for ${names.join(", ") || "no existing cluster"}`);
                 return Object.fromEntries(names.map((n) => [n, syntheticKubeconfig(n)]));
             }
-            // A root the user brings: the program checks that both halves are PEM.
-            if (key === `${project}:rootCa` && at.length === 1 && (at[0] === "keyPem" || at[0] === "certPem")) {
-                substitutions.push(`${keyPath}: a synthetic PEM`);
-                return syntheticPem(at[0] === "keyPem" ? "PRIVATE KEY" : "CERTIFICATE", keyPath);
-            }
             substitutions.push(`${keyPath}: a labelled placeholder string`);
             return secretPlaceholder(keyPath);
         }
@@ -131,6 +126,14 @@ function replaceSecrets(
     };
     const replaced = walk(value, []);
     return { value: replaced, secret };
+}
+
+/** True when a value holds a `{secure: ...}` anywhere. */
+function containsSecret(v: unknown): boolean {
+    if (isSecure(v)) return true;
+    if (Array.isArray(v)) return v.some(containsSecret);
+    if (isPlainObject(v)) return Object.values(v).some(containsSecret);
+    return false;
 }
 
 /** Names of the `existing` clusters in a raw `clusters` value, when it is readable. */
@@ -202,6 +205,14 @@ export function readStackConfig(projectDir: string, stackName: string): StackCon
         }
     }
     for (const [full, value] of Object.entries(stackConfig)) {
+        if (full === `${project}:rootCa` && containsSecret(value)) {
+            // A root the user brings: the program checks that the certificate is a CA and the key
+            // its own, which no placeholder of one half could pass: both halves are stood in for.
+            substitutions.push(`${full}: a synthetic root CA (certificate and its key)`);
+            values[full] = JSON.stringify(syntheticRootCa);
+            secretKeys.push(full);
+            continue;
+        }
         const { value: plain, secret } = replaceSecrets(full, value, project, stackConfig, substitutions);
         values[full] = asConfigString(plain);
         if (secret) secretKeys.push(full);

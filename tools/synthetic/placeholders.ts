@@ -52,3 +52,33 @@ export function syntheticPem(label: "CERTIFICATE" | "PRIVATE KEY", keyPath: stri
     const body = Buffer.from(`${syntheticLabel} ${label.toLowerCase()} for ${keyPath}, made up by the offline plan`).toString("base64");
     return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
 }
+
+/**
+ * A CA certificate and its key standing in for a root the user brings as secret config: the
+ * program checks that the certificate is a CA and the key is its own, so a made-up PEM would not
+ * do. Generated once with openssl for the offline tools; labelled SYNTHETIC, trusted by nothing,
+ * and not a secret of anyone.
+ */
+export const syntheticRootCa = {
+    certPem: `-----BEGIN CERTIFICATE-----
+MIICDjCCAbOgAwIBAgIUPfhTuzIDrQfGgXoPuVOjMVqmcmgwCgYIKoZIzj0EAwIw
+UzESMBAGA1UECgwJU1lOVEhFVElDMT0wOwYDVQQDDDRTWU5USEVUSUMgcm9vdCBD
+QSBvZiB0aGUgb2ZmbGluZSB0b29scywgbm90IGEgc2VjcmV0MCAXDTI2MTIwMTA3
+MzgyN1oYDzIxMjYxMTA3MDczODI3WjBTMRIwEAYDVQQKDAlTWU5USEVUSUMxPTA7
+BgNVBAMMNFNZTlRIRVRJQyByb290IENBIG9mIHRoZSBvZmZsaW5lIHRvb2xzLCBu
+b3QgYSBzZWNyZXQwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAQ5CJ4rydp3jhx4
+fhSncAPZGNTfhZ0aiDoJ5ZUCsJQvmQOID+DUasNh40ACVGslR3x5vz4gqp+9k7l+
+ep0n3xeXo2MwYTAdBgNVHQ4EFgQU8OZpfwd+sLSFSJVK/YgEVnIW928wHwYDVR0j
+BBgwFoAU8OZpfwd+sLSFSJVK/YgEVnIW928wDwYDVR0TAQH/BAUwAwEB/zAOBgNV
+HQ8BAf8EBAMCAQYwCgYIKoZIzj0EAwIDSQAwRgIhAPutpuJv7VPhnXNNExRm79cL
+Tyb63uAYcksfGXRgJ43jAiEAjPzrgEcb8jWZY0SqA9k8hs8jG2cf39KzuSperMuU
+64k=
+-----END CERTIFICATE-----
+`,
+    keyPem: `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgHsNUU5oKsuYivpUH
+8FPYmzPmZfJTIjbS6re5al3mCJqhRANCAAQ5CJ4rydp3jhx4fhSncAPZGNTfhZ0a
+iDoJ5ZUCsJQvmQOID+DUasNh40ACVGslR3x5vz4gqp+9k7l+ep0n3xeX
+-----END PRIVATE KEY-----
+`,
+};

@@ -17,6 +17,23 @@ const fixture = path.join(__dirname, "recorded.json");
 const recorded: Record<string, string[]> = fs.existsSync(fixture) ? JSON.parse(fs.readFileSync(fixture, "utf8")) : {};
 const recording = process.env.URNS_RECORD === "1";
 
+/**
+ * The one narrowing of the contract, and only these URNs. Issue 13 made the demo's default
+ * helloworld version independent of the clusters' order (v1 on primaries, v2 on remotes) and
+ * accepts replacing the demo's Deployments once, on that upgrade (said in the README). The dev
+ * and local stacks keep every version; in the synthetic "everything" shape three clusters change
+ * version, so each of these recorded Deployments may give way to its other version's, which must
+ * then be registered.
+ */
+const demoDeploymentsReplacedByIssue13: Record<string, string[]> = {
+    everything: [
+        "urn:pulumi:dev::istio-multicloud::istio-multicloud:apps:Helloworld$kubernetes:apps/v1:Deployment::aks-east-helloworld-v1",
+        "urn:pulumi:dev::istio-multicloud::istio-multicloud:apps:Helloworld$kubernetes:apps/v1:Deployment::gke-central-helloworld-v2",
+        "urn:pulumi:dev::istio-multicloud::istio-multicloud:apps:Helloworld$kubernetes:apps/v1:Deployment::onprem-helloworld-v1",
+    ],
+};
+const otherVersion = (urn: string) => urn.replace(/helloworld-v([12])$/, (_, v) => `helloworld-v${v === "1" ? "2" : "1"}`);
+
 describe("URNs recorded from earlier mains", () => {
     const shapes = Object.keys(urnShapes) as UrnShape[];
 
@@ -39,7 +56,8 @@ describe("URNs recorded from earlier mains", () => {
     it.each(shapes)("%s: every recorded URN is still registered or aliased", async (shape) => {
         const { urns, aliases } = await registeredUrns(shape);
         const known = new Set([...urns, ...aliases]);
-        const lost = (recorded[shape] ?? []).filter((urn) => !known.has(urn));
+        const replaced = (urn: string) => (demoDeploymentsReplacedByIssue13[shape] ?? []).includes(urn) && known.has(otherVersion(urn));
+        const lost = (recorded[shape] ?? []).filter((urn) => !known.has(urn) && !replaced(urn));
         expect(lost).toEqual([]);
         expect(recorded[shape]?.length).toBeGreaterThan(0);
     });

@@ -1,0 +1,609 @@
+/**
+ * The rules of the config model that a schema cannot say: between keys, against the clouds'
+ * limits, against what a secret value holds. Each problem names its key path, the bad value and
+ * what is valid, except for secret keys, whose values (and lines of them) are never shown.
+ */
+import { createPrivateKey, X509Certificate } from "crypto";
+import { parse } from "yaml";
+import type { MeshRole } from "../components/clusters/cluster";
+import { accessEntryKey } from "../components/clusters/eks";
+import type { ClusterConfig, ConfigContext, MeshConfig, MeshConfigInput } from "./config";
+import { defaults, dnsLabel, elasticIpQuota, elasticIpsOf, gcpSsdQuotaGb, ipv4 } from "./config";
+import { istioMinorOf, istioMinors, istioVersionProblem, remoteKubernetesMin, retiredLocationOf } from "./istioReleases";
+import { nodeShape, primaryNodeMinimum } from "./nodeSizes";
+import { awsRegions, awsZoneCounts, azureLocations, gcpRegions, nearestNames, regionForm, regionListSource } from "./regions";
+
+/** GCP zones a regional cluster's node pools usually span. */
+const gcpZonesPerRegion = 3;
+
+const show = (v: unknown) => JSON.stringify(v);
+
+/** A Kubernetes label value: what `topology.istio.io/network` must be. */
+export const labelValue = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const labelRule = "a Kubernetes label value: at most 63 characters, letters, digits, '-', '_' and '.', starting and ending with a letter or digit";
+
+/** GCP project IDs: 6 to 30 lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen. */
+export const gcpProjectId = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
+const projectRule = "a GCP project ID: 6 to 30 lowercase letters, digits and '-', starting with a letter and not ending with '-'";
+
+/**
+ * Names each cloud derives from a cluster name (read from components/clusters/*.ts), with the
+ * cloud's limit on each. `x` stands for characters added at deploy time (random suffixes, and
+ * Pulumi's auto-naming: a '-' and 7 random characters after the logical name).
+ */
+export const derivedNames: Record<"aws" | "azure" | "gcp" | "kind", { what: string; name: (n: string) => string; max: number }[]> = {
+    aws: [
+        { what: "the IAM role of its nodes (auto-named from <name>-nodes)", name: (n) => `${n}-nodes-xxxxxxx`, max: 64 },
+        { what: "the EKS cluster name", name: (n) => `${n}-xxxxxx`, max: 100 },
+    ],
+    azure: [
+        { what: "the AKS DNS prefix", name: (n) => `${n}-xxxxxx`, max: 54 },
+        { what: "the virtual network", name: (n) => `${n}-vnet`, max: 64 },
+    ],
+    gcp: [
+        { what: "the GKE cluster name", name: (n) => `${n}-xxxxxx`, max: 40 },
+        { what: "the static address of its ingress gateway", name: (n) => `${n}-ingress-xxxxxx`, max: 63 },
+    ],
+    // kind names the node container <name>-control-plane and refuses names it cannot use as a hostname.
+    kind: [{ what: "kind's node container (<name>-control-plane)", name: (n) => `${n}-control-plane`, max: 63 }],
+};
+
+/** The longest cluster name a cloud's derived names leave room for. */
+export function maxNameLength(cloud: string): number {
+    const budgets = derivedNames[cloud as keyof typeof derivedNames] ?? [];
+    return Math.min(63, ...budgets.map((b) => b.max - (b.name("").length)));
+}
+
+/** Why an IPv4 address cannot be a load balancer's or an EndpointSlice's, if it cannot. */
+export function unusableAddress(address: string): string | undefined {
+    const [a, b] = address.split(".").map(Number);
+    if (address === "255.255.255.255") return "the broadcast address";
+    if (a === 0) return "in 0.0.0.0/8 (\"this network\")";
+    if (a === 127) return "a loopback address";
+    if (a === 169 && b === 254) return "a link-local address";
+    if (a >= 224 && a <= 239) return "a multicast address";
+    if (a >= 240) return "in the reserved range 240.0.0.0/4";
+    return undefined;
+}
+
+/** The name of the GKE IAM binding of an admin member (components/clusters/gke.ts). */
+function gkeAdminName(member: string): string {
+    return member.replace(/[^A-Za-z0-9.@-]/g, "-");
+}
+
+const email = /^[^@\s:]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
+
+/** Why a GCP IAM member cannot be granted, if it cannot. */
+function gcpMemberProblem(member: string): string | undefined {
+    const [kind, ...rest] = member.split(":");
+    const id = rest.join(":");
+    switch (kind) {
+        case "user":
+        case "group":
+            return email.test(id) ? undefined : `${kind}: takes an email address (${kind}:alice@example.com)`;
+        case "serviceAccount":
+            return email.test(id) && /\.gserviceaccount\.com$/.test(id)
+                ? undefined
+                : "serviceAccount: takes a service account's email (serviceAccount:ci@my-project.iam.gserviceaccount.com)";
+        case "domain":
+            return /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/.test(id) ? undefined : "domain: takes a DNS domain (domain:example.com)";
+        case "principal":
+        case "principalSet":
+            return id.startsWith("//iam.googleapis.com/") ? undefined : `${kind}: takes a workload or workforce identifier (${kind}://iam.googleapis.com/...)`;
+        default:
+            return "use user:, group:, serviceAccount:, domain:, principal:// or principalSet://";
+    }
+}
+
+/** Why an EKS admin ARN cannot be an access entry's principal, if it cannot. */
+function awsPrincipalProblem(arn: string): string | undefined {
+    const m = /^arn:(aws[a-z-]*):(iam|sts)::(\d{12}):(.+)$/.exec(arn);
+    if (!m) return undefined; // the schema reports the form
+    const [, partition, service, account, resource] = m;
+    if (service === "sts") {
+        const role = /^assumed-role\/([^/]+)\//.exec(resource)?.[1];
+        return role
+            ? `is an STS assumed-role session, which EKS access entries refuse; use the role's ARN, arn:${partition}:iam::${account}:role/${role} (with the role's path, if it has one)`
+            : "is an STS principal, which EKS access entries refuse; use the ARN of an IAM role or user";
+    }
+    if (!/^(role|user)\/\S+$/.test(resource)) return "is neither an IAM role nor an IAM user; EKS access entries take only those";
+    return undefined;
+}
+
+/** The problems of an existing cluster's kubeconfig, never quoting it. */
+export function kubeconfigProblem(kubeconfig: string): string | undefined {
+    let doc: any;
+    try {
+        doc = parse(kubeconfig);
+    } catch (err) {
+        const line = (err as { linePos?: { line: number }[] }).linePos?.[0]?.line;
+        return `is not valid YAML${line ? ` (parse error at line ${line})` : ""}`;
+    }
+    if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return "is not a kubeconfig (a YAML mapping with clusters, contexts, users)";
+    // The same resolution as kubeconfigEndpoint (components/clusters/cluster.ts).
+    const contexts: any[] = Array.isArray(doc.contexts) ? doc.contexts : [];
+    const context = contexts.find((c) => c?.name === doc["current-context"]) ?? contexts[0];
+    const clusters: any[] = Array.isArray(doc.clusters) ? doc.clusters : [];
+    const cluster = (context ? clusters.find((c) => c?.name === context.context?.cluster) : undefined) ?? clusters[0];
+    if (!cluster) return "names no cluster (its clusters list is empty or missing)";
+    const server = cluster.cluster?.server;
+    if (typeof server !== "string") return "names no API server: its current context's cluster has no server";
+    if (!/^https:\/\/\S+$/.test(server)) return "has a server that is not an https:// URL; other clusters' istiod reach the API server over TLS";
+    const ca = cluster.cluster?.["certificate-authority-data"];
+    if (typeof ca !== "string") {
+        return "does not inline its CA: the current context's cluster needs certificate-authority-data (other clusters' istiod reach it with a bearer token and this CA)";
+    }
+    const decoded = /^[A-Za-z0-9+/=\s]+$/.test(ca) ? Buffer.from(ca, "base64").toString("utf8") : "";
+    if (!decoded.includes("-----BEGIN CERTIFICATE-----")) return "has certificate-authority-data that is not base64 of a PEM certificate";
+    return undefined;
+}
+
+/** The problems of a root the user brings, never quoting it. */
+export function rootCaProblems(certPem: string, keyPem: string): string[] {
+    const problems: string[] = [];
+    let cert: X509Certificate | undefined;
+    try {
+        cert = new X509Certificate(certPem);
+    } catch {
+        problems.push("rootCa.certPem: is not a readable X.509 certificate (PEM)");
+    }
+    if (cert && !cert.ca) problems.push("rootCa.certPem: is not a CA certificate (basicConstraints CA:TRUE): it cannot issue the primaries' intermediate CAs");
+    if (cert && new Date(cert.validTo).getTime() < Date.now()) problems.push(`rootCa.certPem: expired on ${cert.validTo}`);
+    let key;
+    try {
+        key = createPrivateKey(keyPem);
+    } catch {
+        problems.push("rootCa.keyPem: is not a readable private key (PEM, PKCS#8, PKCS#1 or SEC1)");
+    }
+    if (cert && key && !cert.checkPrivateKey(key)) problems.push("rootCa.keyPem: is not the key of the certificate in rootCa.certPem");
+    return problems.map((p) => `${p} (secret: its value is not shown)`);
+}
+
+/**
+ * Default demo versions, independent of the clusters' order: `v1` on primaries, `v2` on
+ * remotes; in a mesh without remotes, primaries by name take `v1` and `v2` in turn, so that the
+ * demo shows both. Peers count: every stack of a split mesh computes the same.
+ */
+export function helloworldDefaults(
+    clusters: { name: string; role: string }[],
+    peers: { name: string; role: string }[],
+): Map<string, "v1" | "v2"> {
+    const all = [...clusters, ...peers];
+    const versions = new Map<string, "v1" | "v2">();
+    if (all.some((c) => c.role === "remote")) {
+        for (const c of all) versions.set(c.name, c.role === "remote" ? "v2" : "v1");
+    } else {
+        [...all.map((c) => c.name)].sort().forEach((name, i) => versions.set(name, i % 2 === 0 ? "v1" : "v2"));
+    }
+    return versions;
+}
+
+/** Replaces every secret value (and each of its lines) in a message. */
+export function redactor(secretValues: unknown[]): (message: string) => string {
+    const strings: string[] = [];
+    const walk = (v: unknown) => {
+        if (typeof v === "string") strings.push(v);
+        else if (Array.isArray(v)) v.forEach(walk);
+        else if (typeof v === "object" && v !== null) Object.values(v).forEach(walk);
+    };
+    secretValues.forEach(walk);
+    const fragments = new Set<string>();
+    for (const s of strings) {
+        for (const form of [s, JSON.stringify(s).slice(1, -1)]) {
+            if (form.length >= 12) fragments.add(form);
+        }
+        for (const line of s.split(/\r?\n/).map((l) => l.trim())) {
+            if (line.length >= 12) fragments.add(line);
+        }
+    }
+    const sorted = [...fragments].sort((a, b) => b.length - a.length);
+    return (message) => sorted.reduce((m, f) => m.split(f).join("[secret]"), message);
+}
+
+function kubernetesMinor(version: string): number | undefined {
+    const m = /^1\.(\d+)(\.\d+)?$/.exec(version);
+    return m ? Number(m[1]) : undefined;
+}
+
+const regionExample = { aws: "an AWS region such as us-west-2", azure: "an Azure location such as eastus", gcp: "a GCP region such as us-central1" };
+
+/** Region problems (errors) and warnings of one created cluster. */
+function regionFindings(cloud: "aws" | "azure" | "gcp", region: string, at: string): { problem?: string; warning?: string } {
+    const form = regionForm[cloud];
+    if (!form.pattern.test(region)) {
+        if (cloud === "gcp" && /^[a-z]+-[a-z]+\d+-[a-z]$/.test(region)) {
+            return { problem: `${at}: ${show(region)} is a GCP zone, not a region (use ${show(region.replace(/-[a-z]$/, ""))}: clusters are regional)` };
+        }
+        if (cloud === "aws" && /^[a-z]{2}-[a-z]+-\d+[a-z]$/.test(region)) {
+            return { problem: `${at}: ${show(region)} is an availability zone, not a region (use ${show(region.slice(0, -1))}; set zones for how many zones)` };
+        }
+        const otherCloud =
+            cloud !== "azure" && azureLocations.includes(region) ? " (it is an Azure location)" :
+            cloud !== "gcp" && gcpRegions.includes(region) ? " (it is a GCP region)" :
+            cloud !== "aws" && awsRegions.includes(region) ? " (it is an AWS region)" : "";
+        return { problem: `${at}: ${show(region)} is not ${regionExample[cloud]}${otherCloud}` };
+    }
+    const known = cloud === "aws" ? awsRegions : cloud === "gcp" ? gcpRegions : azureLocations;
+    if (known.includes(region)) return {};
+    const nearest = `nearest: ${nearestNames(region, known).join(", ")}`;
+    if (cloud === "aws") return { problem: `${at}: ${show(region)} is not an AWS region (${regionListSource.aws}; ${nearest})` };
+    return {
+        warning: `${at}: ${show(region)} is not in ${regionListSource[cloud]} (${nearest}); if it is a region opened since, ignore this`,
+    };
+}
+
+/**
+ * Every rule of the model beyond the schema, on the schema's output (`input`, defaults applied)
+ * and the resolved config. Problems are in the order a reader meets the keys: per cluster, then
+ * between clusters, then mesh-wide.
+ */
+export function checkMeshConfig(
+    input: MeshConfigInput,
+    config: MeshConfig,
+    context: ConfigContext,
+): { problems: string[]; warnings: string[] } {
+    const problems: string[] = [];
+    const warnings: string[] = [];
+    const kubeconfigs = input.kubeconfigs ?? {};
+    const peers = config.peers;
+
+    const versionProblem = istioVersionProblem(input.istioVersion);
+    if (versionProblem) problems.push(`istioVersion: ${versionProblem}`);
+    // Kubernetes versions are checked against the configured minor (the newest when it is refused).
+    const istioMinor = istioMinorOf(input.istioVersion) ?? istioMinors[istioMinors.length - 1];
+    const kubernetesMinors = { ...istioMinor.kubernetes, remoteMin: Math.max(remoteKubernetesMin, istioMinor.kubernetes.min) };
+
+    // Istio's retired artefact locations fail every pull once they are gone: refuse them up front
+    // rather than leave a mesh half-installed when istiod or a proxy cannot start.
+    for (const [key, location, kind] of [
+        ["chartRepository", input.chartRepository, "charts"],
+        ["imageHub", input.imageHub, "images"],
+    ] as const) {
+        const retired = retiredLocationOf(location);
+        if (retired) {
+            problems.push(
+                `${key}: ${show(location)} is ${retired.host}, which Istio retired in December 2026 (Istio 1.31 was never published there); use ${show(retired[kind])}${kind === "charts" ? " (or its OCI form oci://ghcr.io/istio/release/charts)" : ""} or a mirror of it`,
+            );
+        }
+    }
+
+    const names = input.clusters.map((c) => c.name);
+    // The clusters a remote may name as its primary, for messages.
+    const primaries = `primaries: ${[
+        ...config.clusters.filter((c) => c.role === "primary").map((c) => c.name),
+        ...peers.filter((p) => p.role === "primary").map((p) => p.name),
+    ].join(", ") || "none"}`;
+
+    config.clusters.forEach((c, i) => {
+        const at = `clusters[${i}]`;
+        const raw = input.clusters[i] as Record<string, unknown>;
+        if (!dnsLabel.test(c.name)) {
+            problems.push(
+                `${at}.name: ${show(c.name)} is not a DNS-1123 label (lowercase letters, digits and '-', starting with a letter, at most 63 characters)`,
+            );
+        } else if (names.indexOf(c.name) !== i) {
+            problems.push(`${at}.name: ${show(c.name)} is already the name of clusters[${names.indexOf(c.name)}]; names must be unique`);
+        } else if (c.name.length > maxNameLength(c.cloud)) {
+            const max = maxNameLength(c.cloud);
+            const over = (derivedNames[c.cloud as keyof typeof derivedNames] ?? []).find((b) => b.name(c.name).length > b.max)!;
+            const why =
+                c.cloud === "gcp" || c.cloud === "azure"
+                    ? "cloud names add a 7-character suffix"
+                    : `${over.what}, ${over.name("<name>")}, would have ${over.name(c.name).length} characters, over ${over.max}`;
+            problems.push(`${at}.name: ${show(c.name)} has ${c.name.length} characters; ${c.cloud === "aws" ? "an" : "a"} ${c.cloud} cluster name may have at most ${max} (${why})`);
+        }
+        if (c.cloud === "aws" || c.cloud === "azure" || c.cloud === "gcp") {
+            if (c.region === undefined || c.region === "") {
+                problems.push(`${at}.region: is required for cloud "${c.cloud}" (${regionExample[c.cloud]})`);
+            } else {
+                const found = regionFindings(c.cloud, c.region, `${at}.region`);
+                if (found.problem) problems.push(found.problem);
+                if (found.warning) warnings.push(found.warning);
+            }
+        }
+        if (raw.network !== undefined && c.network.trim() === "") {
+            problems.push(`${at}.network: must not be empty (omit it to give the cluster a network of its own)`);
+        } else if ((raw.network !== undefined || dnsLabel.test(c.name)) && !labelValue.test(c.network)) {
+            problems.push(
+                raw.network === undefined
+                    ? `${at}.network: the default ${show(c.network)} (network-<name>) has ${c.network.length} characters, over a label value's 63; set network (${labelRule})`
+                    : `${at}.network: ${show(c.network)} is not ${labelRule}; it becomes the topology.istio.io/network label`,
+            );
+        }
+        if (c.role === "remote" && c.primary === undefined) {
+            problems.push(`${at}.primary: a remote needs the name of the primary that controls it (${primaries})`);
+        }
+        if (c.role === "primary" && c.primary !== undefined) {
+            problems.push(
+                `${at}.primary: ${show(c.primary)} is set but ${at} has role primary; only a remote names a primary (set role: remote or remove primary)`,
+            );
+        }
+        if (c.cloud === "existing") {
+            const kubeconfig = kubeconfigs[c.name];
+            if (kubeconfig === undefined) {
+                problems.push(
+                    `kubeconfigs.${c.name}: missing; cluster ${show(c.name)} is "existing" and needs its kubeconfig (pulumi config set --secret --path 'kubeconfigs.${c.name}' "$(cat kubeconfig)")`,
+                );
+            } else {
+                const problem = kubeconfigProblem(kubeconfig);
+                if (problem) problems.push(`kubeconfigs.${c.name}: ${problem} (secret: its value is not shown)`);
+            }
+        }
+        for (const key of ["eastWestAddress", "ingressAddress"] as const) {
+            const address = c[key];
+            if (address === undefined) continue;
+            if (!ipv4.test(address)) {
+                problems.push(`${at}.${key}: ${show(address)} is not an IPv4 address`);
+                continue;
+            }
+            const unusable = unusableAddress(address);
+            if (unusable) {
+                problems.push(`${at}.${key}: ${show(address)} is ${unusable}; a load balancer or an EndpointSlice cannot take it (use an address your load balancer announces)`);
+            }
+        }
+        if (c.ingressAddress !== undefined && c.ingressAddress === c.eastWestAddress) {
+            problems.push(`${at}.ingressAddress: ${show(c.ingressAddress)} is also its eastWestAddress; each gateway needs an address of its own`);
+        }
+        if (!c.ingress && (c.ingressAddress !== undefined || c.ingressSourceRanges.length > 0)) {
+            problems.push(`${at}.ingress: ingressAddress/ingressSourceRanges are set but ingress is off (set ingress: true)`);
+        }
+        if (c.cloud === "kind") {
+            // MetalLB announces exactly the configured addresses: there is nothing to allocate.
+            if (c.eastWestAddress === undefined) {
+                problems.push(`${at}.eastWestAddress: required for cloud "kind" (a free IPv4 on kind's Docker network, see: docker network inspect kind)`);
+            }
+            if (c.ingress && c.ingressAddress === undefined) {
+                problems.push(`${at}.ingressAddress: required for cloud "kind" with ingress on (a free IPv4 on kind's Docker network)`);
+            }
+            if (c.nodeImage === undefined && c.role === "remote") {
+                warnings.push(
+                    `${at}.nodeImage: not set, so kind's default node image decides the Kubernetes version; a remote needs 1.${kubernetesMinors.remoteMin} or newer (e.g. kindest/node:v1.34.0)`,
+                );
+            }
+        }
+        // A kind cluster's Kubernetes version is its node image's tag.
+        const versionKey = c.cloud === "kind" ? "nodeImage" : "kubernetesVersion";
+        const shown = show(c.cloud === "kind" ? c.nodeImage : c.kubernetesVersion);
+        if (c.kubernetesVersion) {
+            const minor = kubernetesMinor(c.kubernetesVersion);
+            const range = `1.${kubernetesMinors.min} to 1.${kubernetesMinors.max}`;
+            if (minor === undefined) {
+                problems.push(`${at}.${versionKey}: ${shown} is not a Kubernetes version such as 1.35`);
+            } else if (minor < kubernetesMinors.min || minor > kubernetesMinors.max) {
+                problems.push(`${at}.${versionKey}: ${shown} is outside what Istio ${istioMinor.minor} supports (${range})`);
+            } else if (c.role === "remote" && minor < kubernetesMinors.remoteMin) {
+                problems.push(
+                    `${at}.${versionKey}: ${shown} is too old for a remote: its API server must resolve the injection webhook through EndpointSlices (1.${kubernetesMinors.remoteMin} to 1.${kubernetesMinors.max})`,
+                );
+            } else if (c.cloud === "aws" && /^1\.\d+\.\d+$/.test(c.kubernetesVersion)) {
+                problems.push(`${at}.kubernetesVersion: ${shown} has a patch; EKS takes major.minor only (use "1.${minor}", EKS applies patches itself)`);
+            }
+        }
+        if (c.nodeSize !== undefined && c.role === "primary") {
+            const shape = nodeShape(c.cloud, c.nodeSize);
+            if (shape && (shape.memoryGiB < primaryNodeMinimum.memoryGiB || shape.vcpus < primaryNodeMinimum.vcpus)) {
+                problems.push(
+                    `${at}.nodeSize: ${show(c.nodeSize)} (${shape.vcpus} vCPU, ${shape.memoryGiB} GiB) is too small for a primary: istiod alone requests 500m CPU and 2Gi (use at least ${primaryNodeMinimum.vcpus} vCPU and ${primaryNodeMinimum.memoryGiB} GiB, e.g. ${defaults.nodeSize[c.cloud]})`,
+                );
+            } else if (!shape) {
+                warnings.push(`${at}.nodeSize: cannot tell the size of ${show(c.nodeSize)}; a primary needs at least ${primaryNodeMinimum.vcpus} vCPU and ${primaryNodeMinimum.memoryGiB} GiB per node`);
+            }
+        }
+        if (c.cloud === "aws" && c.region && awsZoneCounts[c.region] !== undefined && c.zones > awsZoneCounts[c.region]) {
+            problems.push(
+                `${at}.zones: ${c.zones} is more than the ${awsZoneCounts[c.region]} availability zones ${c.region} offers an account (1 to ${awsZoneCounts[c.region]}; per-region counts in stacks/regions.ts)`,
+            );
+        }
+        if (c.cloud === "gcp") {
+            if (c.project === undefined) {
+                problems.push(`${at}.project: is required for cloud "gcp" when gcp:project is not set`);
+            } else if (!gcpProjectId.test(c.project)) {
+                problems.push(
+                    raw.project === undefined
+                        ? `gcp:project: ${show(c.project)} (the project of ${at}) is not ${projectRule}`
+                        : `${at}.project: ${show(c.project)} is not ${projectRule}`,
+                );
+            }
+        }
+        if (c.cloud === "aws" && c.role === "remote") {
+            warnings.push(
+                `${at}: an EKS cluster as a remote is a risk: upstream reports its API server's webhook calls to a public IP being refused, so sidecar injection may fail (prefer EKS as a primary)`,
+            );
+        }
+    });
+
+    // Roles: every remote names a primary of this stack; at least one primary.
+    // The first cluster of a name (a later one of the same name is already a problem).
+    const byName = new Map(config.clusters.map((c) => [c.name, c] as const).reverse());
+    // Peers take part in the topology: a local remote may be controlled by a peer primary.
+    const topology = new Map<string, { role: MeshRole }>([...peers.map((p) => [p.name, p] as const), ...byName]);
+    config.clusters.forEach((c, i) => {
+        if (c.role !== "remote" || c.primary === undefined) return;
+        const primary = topology.get(c.primary);
+        if (c.primary === c.name) {
+            problems.push(`clusters[${i}].primary: ${show(c.primary)} is the cluster itself; a cluster cannot be its own primary (${primaries})`);
+        } else if (!primary) {
+            problems.push(`clusters[${i}].primary: ${show(c.primary)} is not a cluster in this stack or its peers (${primaries})`);
+        } else if (primary.role !== "primary") {
+            problems.push(`clusters[${i}].primary: ${show(c.primary)} is itself a remote; a remote's primary must have role primary (${primaries})`);
+        }
+    });
+    if (!config.clusters.some((c) => c.role === "primary") && !peers.some((p) => p.role === "primary")) {
+        problems.push(`clusters: no cluster has role primary; a mesh needs at least one primary to run istiod`);
+    }
+    peers.forEach((p, i) => {
+        const at = `peers[${i}]`;
+        if (byName.has(p.name) || peers.findIndex((q) => q.name === p.name) !== i) {
+            problems.push(`${at}.name: ${show(p.name)} is already a cluster of this stack or an earlier peer; names are unique across the mesh`);
+        }
+        if (p.role === "remote") {
+            const primary = topology.get(p.primary ?? "");
+            if (p.primary === undefined) {
+                problems.push(`${at}.primary: a remote peer needs the name of its primary (${primaries})`);
+            } else if (!primary || primary.role !== "primary") {
+                problems.push(`${at}.primary: ${show(p.primary)} is not a primary of this stack or its peers (${primaries})`);
+            }
+        } else if (p.primary !== undefined) {
+            problems.push(`${at}.primary: only a remote names a primary; set role: remote or remove primary`);
+        }
+        if (!labelValue.test(p.network)) {
+            problems.push(`${at}.network: ${show(p.network)} is not ${labelRule}; it is the peer's topology.istio.io/network label`);
+        }
+        if (context.stack !== undefined && p.stack === context.stack) {
+            problems.push(`${at}.stack: ${show(p.stack)} is this stack; a peer is a cluster of another stack (list this stack's own clusters under clusters)`);
+        }
+    });
+    if (input.rootCaFrom !== undefined && input.rootCa !== undefined) {
+        problems.push(`rootCa: a stack either brings the mesh root (rootCa) or takes its intermediates from another stack (rootCaFrom), not both`);
+    }
+    if (input.rootCaFrom !== undefined && context.stack !== undefined && input.rootCaFrom === context.stack) {
+        problems.push(`rootCaFrom: ${show(input.rootCaFrom)} is this stack; unset rootCaFrom for the stack that owns the mesh root`);
+    } else if (input.rootCaFrom !== undefined && !peers.some((p) => p.stack === input.rootCaFrom && p.role === "primary")) {
+        problems.push(
+            `rootCaFrom: ${show(input.rootCaFrom)} is not the stack of a primary peer (stacks of primary peers: ${[...new Set(peers.filter((p) => p.role === "primary").map((p) => p.stack))].join(", ") || "none"})`,
+        );
+    }
+    if (input.rootCa !== undefined) problems.push(...rootCaProblems(input.rootCa.certPem, input.rootCa.keyPem));
+    for (const name of Object.keys(kubeconfigs)) {
+        const c = byName.get(name);
+        if (!c || c.cloud !== "existing") {
+            problems.push(`kubeconfigs.${name}: no "existing" cluster of that name (existing clusters: ${config.clusters.filter((x) => x.cloud === "existing").map((x) => x.name).join(", ") || "none"})`);
+        }
+    }
+    // kind API servers and MetalLB addresses live on this machine's Docker network: clouds cannot reach them.
+    const cloudClusters = [...new Set(config.clusters.filter((c) => ["aws", "azure", "gcp"].includes(c.cloud)).map((c) => c.cloud))];
+    config.clusters.forEach((c, i) => {
+        if (c.cloud === "kind" && cloudClusters.length > 0) {
+            problems.push(
+                `clusters[${i}].cloud: "kind" clusters mesh only with kind or existing clusters on the same Docker network (this stack also has ${cloudClusters.join(", ")})`,
+            );
+        }
+    });
+    // A remote reaches its primary's istiod only through a static IP: an existing primary must say which.
+    config.clusters.forEach((c, i) => {
+        if (c.cloud === "existing" && c.role === "primary" && c.eastWestAddress === undefined && config.clusters.some((r) => r.primary === c.name)) {
+            problems.push(`clusters[${i}].eastWestAddress: required for existing primary ${show(c.name)}: its remotes use it as remotePilotAddress (an IPv4 your load balancer can take)`);
+        }
+    });
+    // One address, one gateway: two Services cannot take the same load-balancer IP.
+    const addressOwners = new Map<string, string>();
+    config.clusters.forEach((c, i) => {
+        for (const key of ["eastWestAddress", "ingressAddress"] as const) {
+            const address = c[key];
+            if (address === undefined || !ipv4.test(address)) continue;
+            const owner = addressOwners.get(address);
+            if (owner && !owner.startsWith(`clusters[${i}].`)) {
+                problems.push(`clusters[${i}].${key}: ${show(address)} is already ${owner}; each gateway needs an address of its own`);
+            } else if (!owner) addressOwners.set(address, `clusters[${i}].${key}`);
+        }
+    });
+
+    // Elastic IPs per AWS region: NAT gateways plus each east-west gateway's addresses.
+    const eipsByRegion = new Map<string, ClusterConfig[]>();
+    for (const c of config.clusters.filter((x) => x.cloud === "aws" && x.region)) {
+        eipsByRegion.set(c.region!, [...(eipsByRegion.get(c.region!) ?? []), c]);
+    }
+    for (const [region, inRegion] of eipsByRegion) {
+        const needed = inRegion.reduce((n, c) => n + elasticIpsOf(c), 0);
+        if (needed >= elasticIpQuota) {
+            warnings.push(
+                `Elastic IPs: the EKS clusters in ${region} (${inRegion.map((c) => c.name).join(", ")}) need ${needed} Elastic IPs (NAT gateways and gateway addresses), ` +
+                    `reaching the default quota of ${elasticIpQuota} per region; Elastic IPs of other stacks in the account count too. Request a quota increase, set singleNatGateway, or use fewer zones (at least 2).`,
+            );
+        }
+    }
+
+    // SSD quota per GCP project and region: a regional cluster's disks in every zone, and at
+    // creation its temporary default pool (one node per zone).
+    const ssdByRegion = new Map<string, { gb: number; names: string[] }>();
+    for (const c of config.clusters.filter((x) => x.cloud === "gcp" && x.nodeDisk && x.nodeDisk.type !== "pd-standard")) {
+        const key = `${c.project} ${c.region}`;
+        const entry = ssdByRegion.get(key) ?? { gb: 0, names: [] };
+        entry.gb += gcpZonesPerRegion * (c.nodeCount + 1) * c.nodeDisk!.sizeGb;
+        entry.names.push(c.name);
+        ssdByRegion.set(key, entry);
+    }
+    for (const [key, { gb, names }] of ssdByRegion) {
+        const [project, region] = key.split(" ");
+        if (gb > gcpSsdQuotaGb) {
+            warnings.push(
+                `SSD quota: the GKE clusters in ${project}/${region} (${names.join(", ")}) need up to ${gb} GB of SSD-backed node disks (${gcpZonesPerRegion} zones, the temporary default pool included), ` +
+                    `over the ${gcpSsdQuotaGb} GB SSD_TOTAL_GB of many new projects; other disks in the region count too. Request a quota increase or set diskType: pd-standard / a smaller diskSizeGb.`,
+            );
+        }
+    }
+
+    // Admin principals: each becomes a resource per cluster, named after it.
+    const hasCloud = (cloud: string) => config.clusters.some((c) => c.cloud === cloud);
+    const listed = <T>(key: "aws" | "azure" | "gcp", nameOf: (id: string) => T, what: string) => {
+        const seen = new Map<T, number>();
+        input.adminPrincipals[key].forEach((id, i) => {
+            const at = `adminPrincipals.${key}[${i}]`;
+            const derived = nameOf(id);
+            const first = seen.get(derived);
+            if (first === undefined) {
+                seen.set(derived, i);
+                return;
+            }
+            const other = input.adminPrincipals[key][first];
+            problems.push(
+                other === id
+                    ? `${at}: ${show(id)} is listed twice (also adminPrincipals.${key}[${first}])`
+                    : `${at}: ${show(id)} and adminPrincipals.${key}[${first}] ${show(other)} would be one ${what} (${show(derived)}); keep one of them`,
+            );
+        });
+    };
+    input.adminPrincipals.aws.forEach((arn, i) => {
+        const problem = awsPrincipalProblem(arn);
+        if (problem) problems.push(`adminPrincipals.aws[${i}]: ${show(arn)} ${problem}`);
+    });
+    listed("aws", (arn) => accessEntryKey(arn), "EKS access entry");
+    listed("azure", (id) => id.toLowerCase(), "AKS role assignment");
+    input.adminPrincipals.gcp.forEach((member, i) => {
+        const problem = gcpMemberProblem(member);
+        if (problem) problems.push(`adminPrincipals.gcp[${i}]: ${show(member)} is not a valid IAM member: ${problem}`);
+    });
+    listed("gcp", gkeAdminName, "GKE IAM binding");
+
+    // Remote secrets are named <primary>-<cluster>: two pairs must not give one name.
+    const secretNames = new Map<string, [string, string]>();
+    const meshNames = [...config.clusters.map((c) => c.name), ...peers.map((p) => p.name)];
+    const where = (name: string) => {
+        const i = config.clusters.findIndex((c) => c.name === name);
+        return i >= 0 ? `clusters[${i}]` : `peers[${peers.findIndex((p) => p.name === name)}]`;
+    };
+    for (const primary of config.clusters.filter((c) => c.role === "primary")) {
+        for (const other of meshNames.filter((n) => n !== primary.name)) {
+            const name = `${primary.name}-${other}`;
+            const before = secretNames.get(name);
+            if (!before) {
+                secretNames.set(name, [primary.name, other]);
+                continue;
+            }
+            if (before[0] === primary.name && before[1] === other) continue;
+            problems.push(
+                `${where(primary.name)}.name: the remote secret of ${show(primary.name)} for ${show(other)} (${where(other)}) and that of ${show(before[0])} for ${show(before[1])} (${where(before[1])}) ` +
+                    `would both be named ${show(name)}; rename one of these clusters (resource names stay as they are, so that live remote secrets are not replaced)`,
+            );
+        }
+    }
+
+    // Mesh-wide options that only make sense with what they act on.
+    if (input.trafficPolicy !== undefined && !input.demo) {
+        problems.push(`trafficPolicy: applies to the helloworld demo, which is off (set demo: true or remove trafficPolicy)`);
+    }
+    if (input.ingressTls !== undefined && !config.clusters.some((c) => c.ingress)) {
+        problems.push(`ingressTls: no cluster has ingress on (set ingress: true on a cluster or remove ingressTls)`);
+    } else if (input.ingressTls !== undefined && !input.demo) {
+        problems.push(`ingressTls: applies to the demo's ingress Gateway, which only the demo creates (set demo: true or remove ingressTls)`);
+    }
+    if (input.ingressTls !== undefined && input.ingressTls.host.length > 253) {
+        problems.push(`ingressTls.host: has ${input.ingressTls.host.length} characters; a DNS name has at most 253`);
+    }
+    if (input.mtlsMode === "PERMISSIVE") {
+        warnings.push(
+            `mtlsMode: PERMISSIVE — every primary accepts PLAINTEXT traffic mesh-wide. Use it only while migrating workloads into the mesh, then set it back to STRICT.`,
+        );
+    }
+    return { problems, warnings };
+}
