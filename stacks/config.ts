@@ -1,6 +1,6 @@
 /**
  * The config model: one zod schema (per-cloud cluster variants, defaults inside it) from which
- * the types derive, the rules it cannot express (stacks/configRules.ts), and the README's
+ * the types derive, the rules it cannot express (stacks/configRules.ts), and docs/configuration.md's
  * configuration reference (tools/configDocs). The program, the offline plan and the split-stack
  * orchestrator all read config through `parseMeshConfig`.
  */
@@ -48,13 +48,13 @@ export type MtlsMode = "STRICT" | "PERMISSIVE";
 /** Versions of the helloworld demo. */
 export type HelloworldVersion = "v1" | "v2";
 
-/** What the README's reference says of a key (the schema says the rest). */
+/** What docs/configuration.md's reference says of a key (the schema says the rest). */
 export interface KeyDoc {
-    /** What the key means, in the README's words. */
+    /** What the key means, in docs/configuration.md's words. */
     doc: string;
     /** The default as a reader should see it; absent: from the schema's own default, or "none". */
     defaultText?: string;
-    /** Type as the README names it; absent: derived from the schema. */
+    /** Type as the reference names it; absent: derived from the schema. */
     typeText?: string;
     /** A secret: errors name the key and what is wrong, never its value. */
     secret?: boolean;
@@ -130,10 +130,10 @@ export function cloudsOf(key: string): CloudName[] {
     return clouds.filter((c) => key in clusterVariants[c].shape);
 }
 
-/** What the README says of each key of a cluster entry, in the README's order. */
+/** What docs/configuration.md says of each key of a cluster entry, in docs/configuration.md's order. */
 export const clusterDocs = {
     name: { doc: "DNS-1123 label, unique; also the Istio cluster ID", defaultText: "required" },
-    cloud: { doc: "`aws`, `azure`, `gcp`, `existing` or `kind` (local, see above)", defaultText: "required" },
+    cloud: { doc: "`aws`, `azure`, `gcp`, `existing` or `kind` (local, see [kind.md](kind.md))", defaultText: "required" },
     region: {
         doc: "AWS region (one of the AWS SDK's), GCP region or Azure location; malformed names are errors, unknown GCP/Azure names warnings (lists vendored in `stacks/regions.ts`)",
         defaultText: "required",
@@ -157,7 +157,7 @@ export const clusterDocs = {
     eastWestAddress: {
         doc: "the IPv4 your load balancer gives the east-west gateway; required on an existing primary with remotes and on every kind cluster; not 0.0.0.0/8, loopback, link-local, multicast or broadcast, and no other gateway's",
     },
-    eastWestSourceRanges: { doc: "IPv4 CIDRs allowed to reach the east-west load balancer (see \"Gateways and who must reach them\")", defaultText: "any source" },
+    eastWestSourceRanges: { doc: "IPv4 CIDRs allowed to reach the east-west load balancer (see [gateways.md](gateways.md))", defaultText: "any source" },
     ingress: { doc: "run a north-south ingress gateway on a static address of its own (dev: on for the primaries)" },
     ingressAddress: { doc: "the IPv4 your load balancer gives the ingress gateway (required on kind with ingress); not the east-west address" },
     nodeImage: { doc: "node image such as `kindest/node:v1.34.0`; its tag is the Kubernetes version (1.33+ on a remote)", defaultText: "kind's default" },
@@ -180,12 +180,12 @@ export const clusterDocs = {
     },
 } satisfies Record<ClusterKey, KeyDoc>;
 
-/** The keys of the whole stack config and what the README says of each. */
+/** The keys of the whole stack config and what docs/configuration.md says of each. */
 export const topFields = {
     meshId: { schema: z.string().regex(dnsLabel).default(defaults.meshId), doc: "Istio `global.meshID` of every cluster" },
     istioVersion: {
         schema: z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/).default(defaults.istioVersion),
-        doc: "chart version of `base`, `istiod`, `gateway`: `1.30.4` or a later 1.30.x, or any 1.31.x release; other minors, 1.30.0–1.30.3 and pre-releases are errors (see [Istio versions, charts and images](#istio-versions-charts-and-images))",
+        doc: "chart version of `base`, `istiod`, `gateway`: `1.30.4` or a later 1.30.x, or any 1.31.x release; other minors, 1.30.0–1.30.3 and pre-releases are errors (see [upgrades.md](upgrades.md))",
     },
     chartRepository: {
         schema: z.string().regex(/^(https:\/\/|oci:\/\/)\S+$/).default(defaults.chartRepository),
@@ -212,7 +212,7 @@ export const topFields = {
     },
     trafficPolicy: {
         schema: z.strictObject({ localityFailover: z.boolean().default(false), versionHeader: z.boolean().default(false) }).optional(),
-        doc: "`{localityFailover: bool, versionHeader: bool}` for the demo (needs `demo: true`), see below",
+        doc: "`{localityFailover: bool, versionHeader: bool}` for the demo (needs `demo: true`), see [topology.md](topology.md#the-demo-and-its-traffic-policy)",
         defaultText: "off",
     },
     ingressTls: {
@@ -232,7 +232,7 @@ export const topFields = {
                 }),
             )
             .default([]),
-        doc: "clusters of the mesh owned by other stacks: `{name, stack, role, network, primary}` (see \"Stacks that own part of the mesh\"); `stack` is another stack than this one",
+        doc: "clusters of the mesh owned by other stacks: `{name, stack, role, network, primary}` (see [split-stacks.md](split-stacks.md)); `stack` is another stack than this one",
         defaultText: "none",
     },
     rootCaFrom: {
@@ -447,7 +447,7 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, isSecret: (path: R
     const secret = isSecret(issue.path);
     switch (issue.code) {
         case "unrecognized_keys": {
-            const valid = (keysAt[generic] ?? []).join(", ") || "see README";
+            const valid = (keysAt[generic] ?? []).join(", ") || "see docs/configuration.md";
             const cloud = generic === "clusters" ? (valueAt(raw, issue.path) as { cloud?: CloudName })?.cloud : undefined;
             return issue.keys
                 .map((k) => {

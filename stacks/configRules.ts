@@ -534,7 +534,6 @@ export function checkMeshConfig(
     }
 
     // Admin principals: each becomes a resource per cluster, named after it.
-    const hasCloud = (cloud: string) => config.clusters.some((c) => c.cloud === cloud);
     const listed = <T>(key: "aws" | "azure" | "gcp", nameOf: (id: string) => T, what: string) => {
         const seen = new Map<T, number>();
         input.adminPrincipals[key].forEach((id, i) => {

@@ -24,9 +24,6 @@ export interface MeshDemoArgs extends MeshDemoOptions {
     primaries: { cluster: MeshCluster; controlPlane: pulumi.Resource[]; routesIngress: boolean }[];
 }
 
-/** Aliases of a demo resource that lived at the stack's root before the mesh had components. */
-const fromStackRoot = (): pulumi.ComponentResourceOptions["aliases"] => [{ parent: pulumi.rootStackResource }];
-
 /**
  * Istio's helloworld sample in every cluster (one version each, so answers show which network
  * served them) and its traffic policy and ingress routes on every primary.

@@ -3,9 +3,9 @@ import * as path from "path";
 import { configReference, endMarker, startMarker, withReference } from "../../tools/configDocs/reference";
 import { clusterVariants, topFields } from "../../stacks/config";
 
-const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+const readme = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "configuration.md"), "utf8");
 
-describe("the README's configuration reference", () => {
+describe("the configuration reference in docs/configuration.md", () => {
     it("is what the config model generates (run npm run docs:config after changing stacks/config.ts)", () => {
         expect(withReference(readme)).toBe(readme);
     });
@@ -19,7 +19,7 @@ describe("the README's configuration reference", () => {
         expect(reference).toContain("| `kubeconfigs` | secret map | none |");
     });
 
-    it("fails when the README drifts from the model", () => {
+    it("fails when the document drifts from the model", () => {
         const drifted = readme.replace("| `zones` | aws | `2` |", "| `zones` | aws | `3` |");
         expect(withReference(drifted)).not.toBe(drifted);
         expect(() => withReference(readme.replace(startMarker, ""))).toThrow(endMarker);

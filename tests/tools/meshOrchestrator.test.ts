@@ -463,6 +463,6 @@ describe("stacks that do not fit together", () => {
         expect(problems).toHaveLength(2);
         expect(problems[0]).toMatch(/^Pulumi.aks-team.yaml: peers\[0\].network: "network9"/);
         expect(problems[1]).toMatch(/^rootCaFrom: .* each own a mesh root/);
-        expect(() => planMesh(input, "up")).toThrow(/^The stacks of the mesh do not fit together \(2 problems\):\n  - Pulumi.aks-team.yaml/);
+        expect(() => planMesh(input, "up")).toThrow(/^The stacks of the mesh do not fit together \(2 problems\):\n {2}- Pulumi.aks-team.yaml/);
     });
 });

@@ -95,7 +95,7 @@ describe("npm run plan on the dev stack", () => {
     });
 
     it("prints the warnings the program logs", () => {
-        expect(result.stdout).toMatch(/Warnings the program logged \(1\):\n  - Elastic IPs: the EKS clusters in us-west-2 \(eks-west\) need 5 Elastic IPs/);
+        expect(result.stdout).toMatch(/Warnings the program logged \(1\):\n {2}- Elastic IPs: the EKS clusters in us-west-2 \(eks-west\) need 5 Elastic IPs/);
     });
 
     it("estimates the time to a working mesh with the parallel limit it was given", () => {

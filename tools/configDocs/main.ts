@@ -1,7 +1,7 @@
-/** `npm run docs:config`: regenerates README.md's configuration reference from the config model. */
+/** `npm run docs:config`: regenerates docs/configuration.md's reference from the config model. */
 import * as path from "path";
 import { writeReference } from "./reference";
 
-const readme = path.join(__dirname, "..", "..", "..", "README.md");
-const changed = writeReference(readme);
-process.stdout.write(changed ? "README.md: configuration reference regenerated\n" : "README.md: configuration reference already up to date\n");
+const reference = path.join(__dirname, "..", "..", "..", "docs", "configuration.md");
+const changed = writeReference(reference);
+process.stdout.write(changed ? "docs/configuration.md: configuration reference regenerated\n" : "docs/configuration.md: configuration reference already up to date\n");

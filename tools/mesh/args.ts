@@ -48,7 +48,7 @@ every stack of the mesh, and every stack's secrets provider: PULUMI_CONFIG_PASSP
 _FILE) for passphrase stacks, one variable for the whole run, so they must share a passphrase;
 credentials for cloud KMS ones. Plus each stack's cloud credentials, as for pulumi up.
 Reading a peer's outputs needs read access to its stack; a stack that publishes a remote secret
-gives its readers admin on that remote cluster (see the README).
+gives its readers admin on that remote cluster (see docs/split-stacks.md).
 Stacks it creates get the backend's default secrets provider: create a stack yourself
 (pulumi stack init --secrets-provider ...) to choose another.
 Exit code: 0 when every step succeeds, 1 when a step or a check fails, 2 for a bad command line.`;

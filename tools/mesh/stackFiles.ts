@@ -61,7 +61,7 @@ export function readMeshStacks(projectDir: string, stackNames: string[]): MeshIn
             if (/Pulumi ESC/.test(err.message)) {
                 throw new MeshError(
                     `Pulumi.${shortName(name)}.yaml imports Pulumi ESC environments: the mesh orchestrator orders the stacks from their stack files ` +
-                        `alone and cannot resolve ESC. Run pulumi up --stack ${name} yourself, in the order of the passes in the README.`,
+                        `alone and cannot resolve ESC. Run pulumi up --stack ${name} yourself, in the order of the passes in docs/split-stacks.md.`,
                 );
             }
             throw new MeshError(err.message);

@@ -88,9 +88,9 @@ export class KubernetesClient implements KubeClient {
             const e = err as { code?: unknown; message?: string };
             const plugin = this.execPlugin ? `credential plugin "${this.execPlugin}"` : "credentials";
             if (e?.code === "ENOENT") {
-                throw new Error(`the kubeconfig's ${plugin} is not on PATH (EKS needs the aws CLI, GKE needs gke-gcloud-auth-plugin)`);
+                throw new Error(`the kubeconfig's ${plugin} is not on PATH (EKS needs the aws CLI, GKE needs gke-gcloud-auth-plugin)`, { cause: err });
             }
-            throw new Error(`the kubeconfig's ${plugin} failed: ${oneLine(e?.message ?? String(err))}`);
+            throw new Error(`the kubeconfig's ${plugin} failed: ${oneLine(e?.message ?? String(err))}`, { cause: err });
         }
     }
 

@@ -1,6 +1,6 @@
 /**
  * The verdict as text for people (stdout). Pure, so the tests pin the exact output that the
- * README shows.
+ * docs/verify.md shows.
  */
 import { demo, IngressTable, plural, replySummary, TrafficRow, TrafficTable, Verdict } from "./verdict";
 
