@@ -160,6 +160,48 @@ describe("peer checks", () => {
     };
     const secrets = { west: "apiVersion: v1\nkind: Config\n" };
 
+    describe("agree on the image hub and on Istio minors", () => {
+        const problemsWith = (stackConfig: typeof config, stacks: Map<string, PublishedPeerStack>): string[] => {
+            try {
+                checkPeers(stackConfig, stacks);
+                return [];
+            } catch (e) {
+                expect(e).toBeInstanceOf(PeerError);
+                return (e as PeerError).problems;
+            }
+        };
+        // This stack holds the primary east, its remote west is in WEST; or the other way round.
+        const primaryStack = (raw: Record<string, unknown> = {}) =>
+            parseMeshConfig({ clusters: [east], peers: [{ name: "west", stack: WEST, role: "remote", network: "net-west", primary: "east" }], ...raw }).config;
+        const remoteStack = (raw: Record<string, unknown> = {}) =>
+            parseMeshConfig({ clusters: [west], peers: [{ name: "east", stack: EAST, role: "primary", network: "net-east" }], ...raw }).config;
+        const fromWest = (patch: Partial<ClusterContract>) => new Map([[WEST, { clusters: { west: contract(patch) }, remoteSecrets: secrets }]]);
+        const fromEast = (patch: Partial<ClusterContract>) =>
+            new Map([[EAST, { clusters: { east: contract({ name: "east", role: "primary", primary: undefined, network: "net-east", ...patch }) }, remoteSecrets: {} }]]);
+
+        it("refuse a peer that pulls Istio's images from another hub, naming both stacks", () => {
+            expect(problemsWith(primaryStack(), fromWest({ imageHub: "mirror.corp.example/istio", istioVersion: "1.31.1" }))).toEqual([
+                `imageHub: "docker.io/istio" in this stack (dev), but ${WEST} publishes west with "mirror.corp.example/istio"; the stacks of one mesh use one image hub (a primary injects its remotes' proxies from its own), set the same imageHub on both`,
+            ]);
+            expect(problemsWith(primaryStack({ imageHub: "mirror.corp.example/istio" }), fromWest({ imageHub: "mirror.corp.example/istio" }))).toEqual([]);
+        });
+
+        it("refuse a remote on a newer minor than its primary, from either side", () => {
+            expect(problemsWith(primaryStack({ istioVersion: "1.30.4" }), fromWest({ istioVersion: "1.31.1" }))).toEqual([
+                `peers[0]: ${WEST} runs "1.31.1" on remote west, newer than "1.30.4" of its primary east in this stack (dev); a remote may not run a newer Istio minor than its primary: upgrade the primary's stack first`,
+            ]);
+            expect(problemsWith(remoteStack({ istioVersion: "1.31.1" }), fromEast({ istioVersion: "1.30.5" }))).toEqual([
+                `istioVersion: "1.31.1" in this stack (dev) for remotes of east, whose stack ${EAST} runs "1.30.5"; a remote may not run a newer Istio minor than its primary: upgrade the primary's stack first`,
+            ]);
+        });
+
+        it("accept a primary ahead of its remote, other patches of one minor, and stacks that publish no version yet", () => {
+            expect(problemsWith(primaryStack({ istioVersion: "1.31.1" }), fromWest({ istioVersion: "1.30.4" }))).toEqual([]);
+            expect(problemsWith(remoteStack({ istioVersion: "1.31.0" }), fromEast({ istioVersion: "1.31.1" }))).toEqual([]);
+            expect(problemsWith(remoteStack(), fromEast({}))).toEqual([]);
+        });
+    });
+
     it("accept a matching peer and ignore fields they do not know", () => {
         const peers = checkPeers(config, published({ clusters: { west: { ...contract(), future: "x" } as any }, remoteSecrets: secrets }));
         expect(peers.views.get("west")?.remoteSecret).toBe(secrets.west);
