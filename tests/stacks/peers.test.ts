@@ -4,7 +4,7 @@ import type { PublishedStack } from "../../tools/synthetic/outputs";
 import type { MeshOutputs } from "../../stacks/mesh";
 import { checkPeers, ClusterContract, PeerError, PublishedPeerStack } from "../../stacks/peers";
 import { parseMeshConfig } from "../../stacks/config";
-import { Recorder, Registration, reveal } from "../harness";
+import { Recorder, Registration, reveal, startMockEngine } from "../harness";
 import { runStack as runStackOf } from "./fixtures";
 
 const EAST = "acme/istio-multicloud/east-team";
@@ -161,6 +161,8 @@ describe("peer checks", () => {
     const secrets = { west: "apiVersion: v1\nkind: Config\n" };
 
     describe("agree on the image hub and on Istio minors", () => {
+        // Messages name this stack: run as stack `dev`, whatever ran before.
+        beforeAll(() => startMockEngine({}, { stack: "dev" }));
         const problemsWith = (stackConfig: typeof config, stacks: Map<string, PublishedPeerStack>): string[] => {
             try {
                 checkPeers(stackConfig, stacks);
