@@ -96,7 +96,6 @@ export function wireMesh(config: MeshConfig, clusters: MeshCluster[], peers: Pee
                 name: p.name,
                 role: p.role,
                 primary: p.primary,
-                published: view?.published !== undefined,
                 eastWestAddress: view?.published?.eastWestAddress,
                 remoteSecret: view?.remoteSecret,
                 attached: view?.published?.remoteSecrets ?? [],

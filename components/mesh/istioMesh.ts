@@ -34,8 +34,6 @@ export interface IstioMeshPeer {
     name: string;
     role: MeshRole;
     primary?: string;
-    /** Whether its owner has published it yet. */
-    published: boolean;
     /** Its east-west address, when it is a primary that has published one. */
     eastWestAddress?: string;
     /** Its remote-secret kubeconfig (a secret), when a primary here must hold it. */
