@@ -8,15 +8,23 @@ export const ingressGatewayName = "istio-ingressgateway";
 /** Namespace of the ingress gateway, by Istio's convention; TLS Secrets for it live here too. */
 export const ingressNamespace = "istio-ingress";
 
-/** Ports of the ingress gateway's load balancer (the chart's defaults). */
-export const ingressPorts = [
-    { name: "status-port", port: 15021 },
-    { name: "http2", port: 80 },
-    { name: "https", port: 443 },
-] as const;
+/**
+ * Ports of the ingress gateway's load balancer (the chart's names): 80 always (HTTP, or the
+ * redirect to HTTPS), 443 only when the gateway serves HTTPS.
+ */
+export function ingressPorts(https: boolean): { name: string; port: number }[] {
+    return [
+        { name: "status-port", port: 15021 },
+        { name: "http2", port: 80 },
+        ...(https ? [{ name: "https", port: 443 }] : []),
+    ];
+}
 
 /** Everything the north-south ingress gateway of one cluster needs. */
-export type IngressGatewayArgs = GatewayArgs;
+export interface IngressGatewayArgs extends GatewayArgs {
+    /** True when the gateway serves HTTPS (config `ingressTls`): its load balancer then opens 443. */
+    https: boolean;
+}
 
 /** Helm values of the `gateway` chart for the ingress gateway. */
 export function ingressGatewayValues(): HelmValues {
@@ -58,7 +66,7 @@ export class IngressGateway extends pulumi.ComponentResource {
                 namespace,
                 labels: selector,
                 selector,
-                ports: ingressPorts,
+                ports: ingressPorts(args.https),
                 address: args.address,
                 allowedSourceRanges: args.allowedSourceRanges,
                 nodesReady: args.nodesReady,

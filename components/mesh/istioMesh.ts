@@ -23,8 +23,11 @@ export interface IstioMeshMember {
     primary?: string;
     /** The east-west gateway's static address (none: the cloud picks one) and who may reach it. */
     eastWest: { address?: StaticAddress; sourceRanges: string[] };
-    /** A north-south ingress gateway on its own address, when the cluster runs one. */
-    ingress?: { address?: StaticAddress; sourceRanges: string[] };
+    /**
+     * A north-south ingress gateway on its own address, when the cluster runs one; `https` when
+     * it serves HTTPS (its load balancer opens 443 only then).
+     */
+    ingress?: { address?: StaticAddress; sourceRanges: string[]; https: boolean };
     /** The demo's helloworld version this cluster serves, when the demo runs. */
     helloworldVersion?: HelloworldVersion;
 }
@@ -364,6 +367,8 @@ export class IstioMesh extends pulumi.ComponentResource {
                     cluster.name,
                     {
                         network: cluster.network,
+                        // Only a primary with remotes (here or in peer stacks) serves istiod through it.
+                        exposeIstiod: cluster.role === "primary" && remotesOf(cluster.name, this.topology).length > 0,
                         address: member.eastWest.address,
                         allowedSourceRanges: member.eastWest.sourceRanges,
                         charts: this.args.charts,
@@ -399,6 +404,7 @@ export class IstioMesh extends pulumi.ComponentResource {
                     {
                         address: member.ingress!.address,
                         allowedSourceRanges: member.ingress!.sourceRanges,
+                        https: member.ingress!.https,
                         charts: this.args.charts,
                         provider: cluster.provider,
                         nodesReady: cluster.nodesReady,

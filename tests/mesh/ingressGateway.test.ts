@@ -33,7 +33,7 @@ describe("ingress gateways of the dev mesh (on for the primaries)", () => {
         expect(ingressRelease(rec, "aks-east")).toEqual([]);
     });
 
-    it("fronts it with an IPv4 single-stack LoadBalancer on 80/443, on addresses of its own", async () => {
+    it("fronts it with an IPv4 single-stack LoadBalancer on 80 only (no ingressTls), on addresses of its own", async () => {
         for (const cluster of ["eks-west", "gke-central"]) {
             const [service] = ingressService(rec, cluster);
             expect(service.inputs.metadata).toMatchObject({
@@ -46,7 +46,8 @@ describe("ingress gateways of the dev mesh (on for the primaries)", () => {
                 ipFamilyPolicy: "SingleStack",
                 ipFamilies: ["IPv4"],
             });
-            expect(service.inputs.spec.ports.map((p: any) => p.port)).toEqual([15021, 80, 443]);
+            // No ingressTls: nothing serves 443, so it stays closed.
+            expect(service.inputs.spec.ports.map((p: any) => p.port)).toEqual([15021, 80]);
             expect(service.replaceOnChanges).toEqual(["metadata.annotations", "spec.loadBalancerIP"]);
             const ingress = (await resolve(outputs.clusters[cluster].ingressAddress!)).value;
             const eastWest = (await resolve(outputs.clusters[cluster].eastWestAddress)).value;
@@ -120,6 +121,15 @@ describe("an ingress gateway in a remote, with TLS", () => {
         ]) {
             expect({ step: step.name, waits: rec.dependsOn(release, step) }).toEqual({ step: step.name, waits: true });
         }
+    });
+
+    it("opens 443 next to 80 when ingressTls makes the gateway serve HTTPS", () => {
+        const [service] = ingressService(rec, "edge");
+        expect(service.inputs.spec.ports.map((p: any) => [p.name, p.port])).toEqual([
+            ["status-port", 15021],
+            ["http2", 80],
+            ["https", 443],
+        ]);
     });
 
     it("takes the configured address and source ranges on an existing cluster", () => {
