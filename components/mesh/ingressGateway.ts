@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { adopted } from "./adopted";
 import { HelmValues } from "./chart";
 import { GatewayArgs, gatewayRelease, loadBalancerService, serviceAddress } from "./gateway";
 
@@ -24,6 +25,8 @@ export function ingressPorts(https: boolean): { name: string; port: number }[] {
 export interface IngressGatewayArgs extends GatewayArgs {
     /** True when the gateway serves HTTPS (config `ingressTls`): its load balancer then opens 443. */
     https: boolean;
+    /** The cluster existed before the program: `istio-ingress` may already be there (adopted, kept on destroy). */
+    adoptsExistingObjects?: boolean;
 }
 
 /** Helm values of the `gateway` chart for the ingress gateway. */
@@ -46,10 +49,11 @@ export class IngressGateway extends pulumi.ComponentResource {
     constructor(name: string, args: IngressGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-multicloud:mesh:IngressGateway", name, {}, opts);
         const child = { parent: this, provider: args.provider };
+        const adoption = adopted(args.adoptsExistingObjects ?? false);
         this.namespace = new k8s.core.v1.Namespace(
             `${name}-namespace`,
-            { metadata: { name: ingressNamespace } },
-            { ...child, dependsOn: args.nodesReady },
+            { metadata: { name: ingressNamespace, annotations: adoption.annotations } },
+            { ...child, ...adoption.opts, dependsOn: args.nodesReady },
         );
         const namespace = this.namespace.metadata.name;
         this.release = gatewayRelease(
