@@ -106,6 +106,12 @@ export interface ClusterProviderSettings {
      * already exists). Changing it updates the provider; it never replaces it or its objects.
      */
     upsertExistingObjects?: boolean;
+    /**
+     * What the cluster is, beyond its kubeconfig: once set, pulumi-kubernetes replaces the
+     * provider (and every object under it) only when this changes, and updates it for any other
+     * change, a new CA in the kubeconfig included. Adding it to a deployed provider is an update.
+     */
+    clusterIdentifier?: pulumi.Input<string>;
 }
 
 /** Creates the Kubernetes provider for one cluster; never falls back to a local kubeconfig. */
