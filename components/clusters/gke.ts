@@ -358,19 +358,21 @@ export class GkeCluster extends pulumi.ComponentResource implements MeshCluster 
                 .all([cluster.endpoint, this.certificateAuthorityData])
                 .apply(([endpoint, ca]) => gkeKubeconfig(name, endpoint, ca)),
         );
-        this.provider = clusterProvider(name, this.kubeconfig, { parent: this });
-        this.egressIps = pulumi.all([egress.address]);
-
         // Cluster-scoped admin access: RBAC in this cluster, and the project role GKE needs to let
         // the identity authenticate in a binding no other stack or cluster shares.
         const rbacAdmins = args.adminMembers.filter((m) => gkeRbacUser(m) !== undefined);
-        for (const member of rbacAdmins) {
-            new gcp.projects.IAMMember(
-                `${name}-viewer-${memberSlug(member)}`,
-                { project, role: "roles/container.clusterViewer", member, condition: clusterScopedCondition(cluster.name) },
-                { provider: args.provider, parent: this },
-            );
-        }
+        const viewers = rbacAdmins.map(
+            (member) =>
+                new gcp.projects.IAMMember(
+                    `${name}-viewer-${memberSlug(member)}`,
+                    { project, role: "roles/container.clusterViewer", member, condition: clusterScopedCondition(cluster.name) },
+                    { provider: args.provider, parent: this },
+                ),
+        );
+        // Every object in the cluster goes before these grants on destroy: an admin that reaches
+        // the cluster through them keeps its access until the last object is deleted.
+        this.provider = clusterProvider(name, this.kubeconfig, { parent: this, dependsOn: viewers });
+        this.egressIps = pulumi.all([egress.address]);
         if (rbacAdmins.length > 0) {
             new k8s.rbac.v1.ClusterRoleBinding(
                 `${name}-admins`,

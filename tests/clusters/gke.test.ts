@@ -276,6 +276,9 @@ describe("GkeCluster access and addresses", () => {
         });
         expect(viewer.inputs.condition.title.length).toBeLessThanOrEqual(100);
         expect(viewer.retainOnDelete).toBe(false);
+        // Objects in the cluster are deleted while the grant still lets the admin in.
+        const binding = rec.one("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "delta-admins");
+        expect(rec.dependsOn(binding, viewer)).toBe(true);
     });
 
     it("gives two clusters of one project different bindings for the same member", async () => {
