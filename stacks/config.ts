@@ -217,7 +217,7 @@ export const topFields = {
     },
     ingressTls: {
         schema: z.strictObject({ host: z.string().regex(dnsName), credentialName: z.string().regex(dnsLabel) }).optional(),
-        doc: "`{host, credentialName}`: the demo's ingress Gateway serves HTTPS for `host` (a DNS name of at most 253 characters) with your certificate Secret and redirects HTTP; needs `demo: true` and a cluster with `ingress: true`",
+        doc: "`{host, credentialName}`: the ingress load balancers open 443 (without it they do not), and with the demo its ingress Gateway serves HTTPS for `host` (a DNS name of at most 253 characters) with your certificate Secret and redirects HTTP; needs a cluster with `ingress: true`",
     },
     clusters: { schema: z.array(clusterSchema).min(1), doc: "the clusters, below", defaultText: "required" },
     peers: {

@@ -593,8 +593,6 @@ export function checkMeshConfig(
     }
     if (input.ingressTls !== undefined && !config.clusters.some((c) => c.ingress)) {
         problems.push(`ingressTls: no cluster has ingress on (set ingress: true on a cluster or remove ingressTls)`);
-    } else if (input.ingressTls !== undefined && !input.demo) {
-        problems.push(`ingressTls: applies to the demo's ingress Gateway, which only the demo creates (set demo: true or remove ingressTls)`);
     }
     if (input.ingressTls !== undefined && input.ingressTls.host.length > 253) {
         problems.push(`ingressTls.host: has ${input.ingressTls.host.length} characters; a DNS name has at most 253`);

@@ -86,7 +86,10 @@ export function wireMesh(config: MeshConfig, clusters: MeshCluster[], peers: Pee
                 cluster,
                 primary: c.primary,
                 eastWest: { address: cluster.addresses[eastWestPurpose], sourceRanges: c.eastWestSourceRanges },
-                ingress: c.ingress ? { address: cluster.addresses[ingressPurpose], sourceRanges: c.ingressSourceRanges } : undefined,
+                ingress: c.ingress
+                    ? // HTTPS is served (and 443 opened) only with ingressTls.
+                      { address: cluster.addresses[ingressPurpose], sourceRanges: c.ingressSourceRanges, https: config.ingressTls !== undefined }
+                    : undefined,
                 helloworldVersion: c.helloworldVersion,
             };
         }),

@@ -39,7 +39,8 @@ describe("the documentation", () => {
 
     it.each(pages)("%s names only config keys the model has", (page) => {
         const md = text[page];
-        for (const m of md.matchAll(/istio-multicloud:([a-zA-Z]+)/g)) {
+        // `istio-multicloud:<key>`, not a type token such as `istio-multicloud:mesh:IstioMesh`.
+        for (const m of md.matchAll(/istio-multicloud:([a-zA-Z]+)\b(?!:[A-Za-z])/g)) {
             expect({ page, key: m[1], known: m[1] in topFields }).toEqual({ page, key: m[1], known: true });
         }
         for (const m of md.matchAll(/\b(clusters|peers|adminPrincipals|rootCa|trafficPolicy|ingressTls)(?:\[(?:\d+|i)\])?\.([a-zA-Z]+)/g)) {

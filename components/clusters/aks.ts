@@ -255,7 +255,10 @@ export class AksCluster extends pulumi.ComponentResource implements MeshCluster 
         this.apiServerUrl = pulumi.interpolate`https://${cluster.fqdn}:443`;
         // The CA is public; it only comes out of the secret kubeconfig.
         this.certificateAuthorityData = pulumi.unsecret(kubeconfig.apply((k) => kubeconfigEndpoint(k).certificateAuthorityData));
-        this.provider = clusterProvider(name, this.kubeconfig, { parent: this });
+        // `az aks rotate-certs` gives the cluster a new CA, hence a new admin kubeconfig; without an
+        // identifier pulumi-kubernetes would take that for another cluster and replace every
+        // object in it. resourceUID changes only when the cluster itself is recreated.
+        this.provider = clusterProvider(name, this.kubeconfig, { parent: this }, { clusterIdentifier: cluster.resourceUID });
         this.egressIps = pulumi.all([staticIpAddress(outboundIp)]);
         this.resourceGroupName = group.name;
 

@@ -54,6 +54,13 @@ export interface MeshCluster {
     readonly nodesReady: pulumi.Resource[];
     /** Static addresses for LoadBalancer Services, by purpose (e.g. `eastwest`). */
     readonly addresses: Record<string, StaticAddress>;
+    /**
+     * True for a cluster that existed before this program: its Kubernetes provider adopts objects
+     * that are already there instead of failing with AlreadyExists, and the mesh keeps on destroy
+     * the objects an earlier install may have left (see `AdoptedObjects`). Unset: the program
+     * created the cluster, so everything in it is the program's own.
+     */
+    readonly adoptsExistingObjects?: boolean;
 }
 
 /** API server URL and CA of a kubeconfig's current context. */
@@ -92,15 +99,31 @@ export function configuredAddresses(addresses: Record<string, string>): Record<s
     );
 }
 
+/** Provider settings beyond the kubeconfig, for the clusters that need them. */
+export interface ClusterProviderSettings {
+    /**
+     * Create-or-update instead of create (pulumi-kubernetes 4.29+ fails on an object that
+     * already exists). Changing it updates the provider; it never replaces it or its objects.
+     */
+    upsertExistingObjects?: boolean;
+    /**
+     * What the cluster is, beyond its kubeconfig: once set, pulumi-kubernetes replaces the
+     * provider (and every object under it) only when this changes, and updates it for any other
+     * change, a new CA in the kubeconfig included. Adding it to a deployed provider is an update.
+     */
+    clusterIdentifier?: pulumi.Input<string>;
+}
+
 /** Creates the Kubernetes provider for one cluster; never falls back to a local kubeconfig. */
 export function clusterProvider(
     name: string,
     kubeconfig: pulumi.Input<string>,
     opts: pulumi.CustomResourceOptions,
+    settings: ClusterProviderSettings = {},
 ): k8s.Provider {
     return new k8s.Provider(
         name,
-        { kubeconfig: pulumi.secret(kubeconfig) },
+        { kubeconfig: pulumi.secret(kubeconfig), ...settings },
         opts,
     );
 }

@@ -16,7 +16,10 @@ export interface ExistingClusterArgs {
     loadBalancerAddresses: Record<string, string>;
 }
 
-/** Adopts an existing cluster into the mesh: nothing is created but its Kubernetes provider. */
+/**
+ * Adopts an existing cluster into the mesh: nothing is created but its Kubernetes provider, which
+ * adopts objects already there (`upsertExistingObjects`).
+ */
 export class ExistingCluster extends pulumi.ComponentResource implements MeshCluster {
     public readonly name: string;
     public readonly cloud = "existing" as const;
@@ -29,6 +32,7 @@ export class ExistingCluster extends pulumi.ComponentResource implements MeshClu
     public readonly egressIps: pulumi.Output<string[]>;
     public readonly nodesReady: pulumi.Resource[] = [];
     public readonly addresses: Record<string, StaticAddress>;
+    public readonly adoptsExistingObjects = true;
 
     constructor(name: string, args: ExistingClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-multicloud:clusters:ExistingCluster", name, {}, opts);
@@ -41,7 +45,9 @@ export class ExistingCluster extends pulumi.ComponentResource implements MeshClu
         this.apiServerUrl = endpoint.server;
         this.certificateAuthorityData = endpoint.certificateAuthorityData;
         this.egressIps = pulumi.output([]);
-        this.provider = clusterProvider(name, this.kubeconfig, { parent: this });
+        // The cluster may already have istio-system or cacerts (an earlier install, the operator
+        // following Istio's plug-in CA guide): adopt them rather than fail with AlreadyExists.
+        this.provider = clusterProvider(name, this.kubeconfig, { parent: this }, { upsertExistingObjects: true });
         this.addresses = configuredAddresses(args.loadBalancerAddresses);
         this.registerOutputs({
             apiServerUrl: this.apiServerUrl,

@@ -65,8 +65,11 @@ export interface GkeClusterArgs {
     /** Refuse to delete the cluster (GKE's own flag; set it to false before destroying). */
     deletionProtection: boolean;
     /**
-     * IAM members (e.g. `serviceAccount:ci@p.iam.gserviceaccount.com`) granted
-     * `roles/container.admin` on the project.
+     * IAM members (e.g. `serviceAccount:ci@p.iam.gserviceaccount.com`) made admins of this
+     * cluster: `user:` and `serviceAccount:` members get Kubernetes RBAC cluster-admin in this
+     * cluster plus `roles/container.clusterViewer` (what GKE needs to let them authenticate) in
+     * a binding of this cluster's own. Every member also keeps `roles/container.admin` on the
+     * project, as stacks deployed before had it; it is never removed on destroy.
      */
     adminMembers: string[];
     /** Purposes of the static IPs to reserve for LoadBalancer Services, e.g. `["eastwest"]`. */
@@ -102,6 +105,34 @@ export function validateGkeClusterArgs(name: string, args: GkeClusterArgs): void
         }
         seen.add(purpose);
     }
+}
+
+/** A resource-name-safe form of an IAM member. */
+const memberSlug = (member: string) => member.replace(/[^A-Za-z0-9.@-]/g, "-");
+
+/**
+ * The Kubernetes user GKE authenticates an IAM member as, for RBAC: the email of a `user:` or
+ * `serviceAccount:` member. Groups need Google Groups for RBAC, other principals have no email:
+ * undefined (they keep only the project role).
+ */
+export function gkeRbacUser(member: string): string | undefined {
+    const match = /^(user|serviceAccount):(\S+)$/.exec(member);
+    return match ? match[2] : undefined;
+}
+
+/**
+ * The condition that gives a grant a binding of its own. IAM keys a binding by role and
+ * condition, and the gcp provider deletes an IAMMember by removing the member from the binding
+ * with its role and condition only: a condition titled after the (project-unique) GKE cluster
+ * name keeps one stack's destroy from touching another stack's grant. The expression is always
+ * true and uses a date attribute, which every Google Cloud service evaluates.
+ */
+export function clusterScopedCondition(gkeClusterName: pulumi.Input<string>) {
+    return {
+        title: pulumi.interpolate`istio-multicloud ${gkeClusterName}`,
+        description: pulumi.interpolate`Access to GKE cluster ${gkeClusterName} (its RBAC grants the rest); removed with that cluster's stack`,
+        expression: `request.time < timestamp("2999-12-31T00:00:00Z")`,
+    };
 }
 
 /** A kubeconfig that authenticates through `gke-gcloud-auth-plugin`, as `gcloud` writes it. */
@@ -309,12 +340,13 @@ export class GkeCluster extends pulumi.ComponentResource implements MeshCluster 
         this.nodesReady = [nodePool];
 
         for (const member of args.adminMembers) {
-            // Non-authoritative, but deleting it removes the member's role even if another stack
-            // granted the same one.
+            // Project-wide, as stacks deployed before have it. Non-authoritative, but deleting it
+            // would remove the member from the role's one unconditional binding, which every stack
+            // of the project (and whoever granted it by hand) shares: never deleted, only forgotten.
             new gcp.projects.IAMMember(
-                `${name}-admin-${member.replace(/[^A-Za-z0-9.@-]/g, "-")}`,
+                `${name}-admin-${memberSlug(member)}`,
                 { project, role: "roles/container.admin", member },
-                { provider: args.provider, parent: this },
+                { provider: args.provider, parent: this, retainOnDelete: true },
             );
         }
 
@@ -326,8 +358,32 @@ export class GkeCluster extends pulumi.ComponentResource implements MeshCluster 
                 .all([cluster.endpoint, this.certificateAuthorityData])
                 .apply(([endpoint, ca]) => gkeKubeconfig(name, endpoint, ca)),
         );
-        this.provider = clusterProvider(name, this.kubeconfig, { parent: this });
+        // Cluster-scoped admin access: RBAC in this cluster, and the project role GKE needs to let
+        // the identity authenticate in a binding no other stack or cluster shares.
+        const rbacAdmins = args.adminMembers.filter((m) => gkeRbacUser(m) !== undefined);
+        const viewers = rbacAdmins.map(
+            (member) =>
+                new gcp.projects.IAMMember(
+                    `${name}-viewer-${memberSlug(member)}`,
+                    { project, role: "roles/container.clusterViewer", member, condition: clusterScopedCondition(cluster.name) },
+                    { provider: args.provider, parent: this },
+                ),
+        );
+        // Every object in the cluster goes before these grants on destroy: an admin that reaches
+        // the cluster through them keeps its access until the last object is deleted.
+        this.provider = clusterProvider(name, this.kubeconfig, { parent: this, dependsOn: viewers });
         this.egressIps = pulumi.all([egress.address]);
+        if (rbacAdmins.length > 0) {
+            new k8s.rbac.v1.ClusterRoleBinding(
+                `${name}-admins`,
+                {
+                    metadata: { name: "istio-multicloud-admins" },
+                    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" },
+                    subjects: rbacAdmins.map((m) => ({ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: gkeRbacUser(m)! })),
+                },
+                { parent: this, provider: this.provider },
+            );
+        }
 
         this.addresses = {};
         for (const purpose of args.loadBalancerAddresses) {

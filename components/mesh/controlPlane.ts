@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HelmValues, istioChart, IstioCharts, istioNamespace, releaseBasics } from "./chart";
+import { adopted } from "./adopted";
 import { CaBundle } from "./intermediateCa";
 
 /** A primary runs istiod; a remote is configured and injected by its primary's istiod. */
@@ -38,6 +39,11 @@ export interface ControlPlaneArgs {
     provider: k8s.Provider;
     /** The cluster's node pools: istiod would sit Pending without them until the Release times out. */
     nodesReady: pulumi.Resource[];
+    /**
+     * The cluster existed before the program (its provider upserts): `istio-system` and
+     * `cacerts` may already be there, so they are adopted and kept on destroy.
+     */
+    adoptsExistingObjects?: boolean;
 }
 
 /** Seconds a Release waits for its workloads on install and for their removal on uninstall. */
@@ -107,6 +113,13 @@ export class ControlPlane extends pulumi.ComponentResource {
         super("istio-multicloud:mesh:ControlPlane", name, {}, opts);
         const child = { parent: this, provider: args.provider };
         const { role } = args;
+        // An existing cluster may already have them: adopted, and kept on destroy.
+        const adoption = adopted(args.adoptsExistingObjects ?? false);
+        const namespaceAnnotations = {
+            ...adoption.annotations,
+            // Tells the primary's istiod that it controls this remote (it then patches its webhook CA).
+            ...(role.kind === "remote" ? { "topology.istio.io/controlPlaneClusters": role.primaryCluster } : {}),
+        };
 
         this.namespace = new k8s.core.v1.Namespace(
             `${name}-istio-system`,
@@ -114,12 +127,10 @@ export class ControlPlane extends pulumi.ComponentResource {
                 metadata: {
                     name: istioNamespace,
                     labels: { "topology.istio.io/network": args.network },
-                    // Tells the primary's istiod that it controls this remote (it then patches its webhook CA).
-                    annotations:
-                        role.kind === "remote" ? { "topology.istio.io/controlPlaneClusters": role.primaryCluster } : undefined,
+                    annotations: Object.keys(namespaceAnnotations).length > 0 ? namespaceAnnotations : undefined,
                 },
             },
-            { ...child, dependsOn: args.nodesReady },
+            { ...child, ...adoption.opts, dependsOn: args.nodesReady },
         );
         const namespace = this.namespace.metadata.name;
 
@@ -129,7 +140,7 @@ export class ControlPlane extends pulumi.ComponentResource {
             this.cacerts = new k8s.core.v1.Secret(
                 `${name}-cacerts`,
                 {
-                    metadata: { name: "cacerts", namespace },
+                    metadata: { name: "cacerts", namespace, annotations: adoption.annotations },
                     stringData: pulumi.secret({
                         "ca-cert.pem": ca.caCertPem,
                         "ca-key.pem": ca.caKeyPem,
@@ -137,7 +148,7 @@ export class ControlPlane extends pulumi.ComponentResource {
                         "cert-chain.pem": ca.certChainPem,
                     }),
                 },
-                child,
+                { ...child, ...adoption.opts },
             );
             istiodPrerequisites.push(this.cacerts);
         }

@@ -6,18 +6,33 @@ import { GatewayArgs, gatewayRelease, loadBalancerService, serviceAddress } from
 /** Name of the gateway's release, deployment and Service; the chart derives its labels from it. */
 export const eastWestGatewayName = "istio-eastwestgateway";
 
-/** Ports of the east-west gateway; 15443 is mTLS passthrough, so no layer-7 balancer may front it. */
-export const eastWestPorts = [
-    { name: "status-port", port: 15021 },
-    { name: "tls", port: 15443 },
-    { name: "tls-istiod", port: 15012 },
-    { name: "tls-webhook", port: 15017 },
-] as const;
+/**
+ * Ports of the east-west gateway's load balancer; 15443 is mTLS passthrough, so no layer-7
+ * balancer may front it. istiod's xDS (15012) and injection webhook (15017) are opened only on a
+ * primary that serves remotes: nothing else listens there.
+ */
+export function eastWestPorts(exposeIstiod: boolean): { name: string; port: number }[] {
+    return [
+        { name: "status-port", port: 15021 },
+        { name: "tls", port: 15443 },
+        ...(exposeIstiod
+            ? [
+                  { name: "tls-istiod", port: 15012 },
+                  { name: "tls-webhook", port: 15017 },
+              ]
+            : []),
+    ];
+}
 
 /** Everything the east-west gateway of one cluster needs. */
 export interface EastWestGatewayArgs extends GatewayArgs {
     /** Istio network this gateway fronts (topology.istio.io/network). */
     network: string;
+    /**
+     * True on a primary that serves remotes: its load balancer also opens istiod's ports
+     * (15012, 15017), which its istiod-gateway routes to istiod. False: only 15021 and 15443.
+     */
+    exposeIstiod: boolean;
 }
 
 /** Helm values of the `gateway` chart for an east-west gateway. */
@@ -59,7 +74,7 @@ export class EastWestGateway extends pulumi.ComponentResource {
                 // istiod finds a network's gateways by the network label on their Service.
                 labels: { "topology.istio.io/network": args.network, ...selector },
                 selector,
-                ports: eastWestPorts,
+                ports: eastWestPorts(args.exposeIstiod),
                 address: args.address,
                 allowedSourceRanges: args.allowedSourceRanges,
                 nodesReady: args.nodesReady,

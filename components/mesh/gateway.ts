@@ -99,7 +99,10 @@ export function loadBalancerService(
             // created alongside the gateway's release: the load balancer provisions while pods start.
             dependsOn: [...(address?.dependencies ?? []), ...args.nodesReady],
             // Clouds read the address annotations only when they create the load balancer (AWS
-            // ignores later changes): a change must replace the Service.
+            // ignores later changes): a change must replace the Service. Nothing else may: a
+            // replaced Service is a new load balancer (and, without a static address, a new IP).
+            // Ports change in place (pulumi-kubernetes replaces a Service only for its name,
+            // namespace, spec.type or spec.clusterIP), so opening or closing one keeps the address.
             replaceOnChanges: ["metadata.annotations", "spec.loadBalancerIP"],
             deleteBeforeReplace: true,
             customTimeouts: { create: "20m", update: "20m", delete: "20m" },

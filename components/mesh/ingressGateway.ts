@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { adopted } from "./adopted";
 import { HelmValues } from "./chart";
 import { GatewayArgs, gatewayRelease, loadBalancerService, serviceAddress } from "./gateway";
 
@@ -8,15 +9,25 @@ export const ingressGatewayName = "istio-ingressgateway";
 /** Namespace of the ingress gateway, by Istio's convention; TLS Secrets for it live here too. */
 export const ingressNamespace = "istio-ingress";
 
-/** Ports of the ingress gateway's load balancer (the chart's defaults). */
-export const ingressPorts = [
-    { name: "status-port", port: 15021 },
-    { name: "http2", port: 80 },
-    { name: "https", port: 443 },
-] as const;
+/**
+ * Ports of the ingress gateway's load balancer (the chart's names): 80 always (HTTP, or the
+ * redirect to HTTPS), 443 only when the gateway serves HTTPS.
+ */
+export function ingressPorts(https: boolean): { name: string; port: number }[] {
+    return [
+        { name: "status-port", port: 15021 },
+        { name: "http2", port: 80 },
+        ...(https ? [{ name: "https", port: 443 }] : []),
+    ];
+}
 
 /** Everything the north-south ingress gateway of one cluster needs. */
-export type IngressGatewayArgs = GatewayArgs;
+export interface IngressGatewayArgs extends GatewayArgs {
+    /** True when the gateway serves HTTPS (config `ingressTls`): its load balancer then opens 443. */
+    https: boolean;
+    /** The cluster existed before the program: `istio-ingress` may already be there (adopted, kept on destroy). */
+    adoptsExistingObjects?: boolean;
+}
 
 /** Helm values of the `gateway` chart for the ingress gateway. */
 export function ingressGatewayValues(): HelmValues {
@@ -38,10 +49,11 @@ export class IngressGateway extends pulumi.ComponentResource {
     constructor(name: string, args: IngressGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-multicloud:mesh:IngressGateway", name, {}, opts);
         const child = { parent: this, provider: args.provider };
+        const adoption = adopted(args.adoptsExistingObjects ?? false);
         this.namespace = new k8s.core.v1.Namespace(
             `${name}-namespace`,
-            { metadata: { name: ingressNamespace } },
-            { ...child, dependsOn: args.nodesReady },
+            { metadata: { name: ingressNamespace, annotations: adoption.annotations } },
+            { ...child, ...adoption.opts, dependsOn: args.nodesReady },
         );
         const namespace = this.namespace.metadata.name;
         this.release = gatewayRelease(
@@ -58,7 +70,7 @@ export class IngressGateway extends pulumi.ComponentResource {
                 namespace,
                 labels: selector,
                 selector,
-                ports: ingressPorts,
+                ports: ingressPorts(args.https),
                 address: args.address,
                 allowedSourceRanges: args.allowedSourceRanges,
                 nodesReady: args.nodesReady,

@@ -23,8 +23,11 @@ export interface IstioMeshMember {
     primary?: string;
     /** The east-west gateway's static address (none: the cloud picks one) and who may reach it. */
     eastWest: { address?: StaticAddress; sourceRanges: string[] };
-    /** A north-south ingress gateway on its own address, when the cluster runs one. */
-    ingress?: { address?: StaticAddress; sourceRanges: string[] };
+    /**
+     * A north-south ingress gateway on its own address, when the cluster runs one; `https` when
+     * it serves HTTPS (its load balancer opens 443 only then).
+     */
+    ingress?: { address?: StaticAddress; sourceRanges: string[]; https: boolean };
     /** The demo's helloworld version this cluster serves, when the demo runs. */
     helloworldVersion?: HelloworldVersion;
 }
@@ -239,6 +242,7 @@ export class IstioMesh extends pulumi.ComponentResource {
                         imageHub: this.args.imageHub,
                         provider: cluster.provider,
                         nodesReady: cluster.nodesReady,
+                        adoptsExistingObjects: cluster.adoptsExistingObjects,
                     },
                     { parent: this, aliases: movedFromStackRoot() },
                 ),
@@ -362,6 +366,8 @@ export class IstioMesh extends pulumi.ComponentResource {
                     cluster.name,
                     {
                         network: cluster.network,
+                        // Only a primary with remotes (here or in peer stacks) serves istiod through it.
+                        exposeIstiod: cluster.role === "primary" && remotesOf(cluster.name, this.topology).length > 0,
                         address: member.eastWest.address,
                         allowedSourceRanges: member.eastWest.sourceRanges,
                         charts: this.args.charts,
@@ -397,6 +403,8 @@ export class IstioMesh extends pulumi.ComponentResource {
                     {
                         address: member.ingress!.address,
                         allowedSourceRanges: member.ingress!.sourceRanges,
+                        https: member.ingress!.https,
+                        adoptsExistingObjects: cluster.adoptsExistingObjects,
                         charts: this.args.charts,
                         provider: cluster.provider,
                         nodesReady: cluster.nodesReady,

@@ -7,7 +7,8 @@ import {
     validateAksClusterArgs,
 } from "../../components/clusters/aks";
 import { isSecret, Recorder, Registration, resolve, reveal, settle, startMockEngine } from "../harness";
-import { aksFqdn, AKS_CA_DATA, AZURE_SUBSCRIPTION_ID, azureGuid, azurePublicIp } from "../../tools/synthetic/outputs/azure";
+import { aksFqdn, AKS_CA_DATA, aksResourceUid, AZURE_SUBSCRIPTION_ID, azureGuid, azurePublicIp } from "../../tools/synthetic/outputs/azure";
+import { meshes, runMesh } from "../stacks/fixtures";
 
 const GROUP = "azure-native:resources:ResourceGroup";
 const IDENTITY = "azure-native:managedidentity:UserAssignedIdentity";
@@ -243,6 +244,25 @@ describe("AksCluster handle", () => {
         const kubeconfig = await resolve(cluster.kubeconfig);
         expect(kubeconfig.secret).toBe(true);
         expect(kubeconfig.value).toContain(`certificate-authority-data: ${AKS_CA_DATA}`);
+    });
+
+    it("identifies the cluster to its Kubernetes provider by resourceUID, so a rotated CA updates the provider instead of replacing every object", async () => {
+        const { rec } = await build();
+        const provider = rec.one("pulumi:providers:kubernetes", "gamma");
+        // pulumi-kubernetes replaces a provider with a clusterIdentifier only when the identifier
+        // changes; without one, a new CA in the kubeconfig (az aks rotate-certs) replaces it.
+        expect(provider.inputs.clusterIdentifier).toBe(aksResourceUid("gamma"));
+        expect(isSecret(provider.inputs.clusterIdentifier)).toBe(false);
+        expect(reveal<string>(provider.inputs.kubeconfig)).not.toContain(provider.inputs.clusterIdentifier);
+        // Added next to the unchanged kubeconfig: an update for providers deployed before.
+        expect(Object.keys(provider.inputs).sort()).toEqual(["clusterIdentifier", "kubeconfig"]);
+        expect(isSecret(provider.inputs.kubeconfig)).toBe(true);
+        // Other clouds keep the kubeconfig heuristic (nothing changes for them).
+        const { rec: mesh } = await runMesh(meshes["five-cluster"]);
+        expect(mesh.one("pulumi:providers:kubernetes", "aks-east").inputs.clusterIdentifier).toBe(aksResourceUid("aks-east"));
+        for (const other of ["eks-west", "gke-central", "eks-east"]) {
+            expect(mesh.one("pulumi:providers:kubernetes", other).inputs.clusterIdentifier).toBeUndefined();
+        }
     });
 
     it("reports the API server at its FQDN and the CA from the kubeconfig, neither secret", async () => {

@@ -2,6 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import { GkeCluster, GkeClusterArgs, NO_MINOR_UPGRADES_SINCE, validateGkeClusterArgs } from "../../components/clusters/gke";
 import { isSecret, Recorder, Registration, resolve, reveal, settle, startMockEngine } from "../harness";
 import { gcpPublicIp, GKE_CA_DATA } from "../../tools/synthetic/outputs/gcp";
+import { runMesh } from "../stacks/fixtures";
 
 const SERVICE = "gcp:projects/service:Service";
 const NETWORK = "gcp:compute/network:Network";
@@ -234,13 +235,63 @@ describe("GkeCluster control plane and nodes", () => {
 });
 
 describe("GkeCluster access and addresses", () => {
-    it("grants each admin member roles/container.admin on the project", async () => {
+    it("keeps each admin member's roles/container.admin on the project as before, and never deletes it", async () => {
         const { rec } = await build();
-        const grants = rec.ofType(IAM);
+        const grants = rec.ofType(IAM).filter((g) => g.inputs.role === "roles/container.admin");
         expect(grants.map((g) => g.inputs.member).sort()).toEqual([...admins].sort());
         for (const g of grants) {
-            expect(g.inputs).toMatchObject({ project: "proj-delta", role: "roles/container.admin" });
+            // Same name, same inputs as existing stacks have: no replacement.
+            expect(g.name).toBe(`delta-admin-${g.inputs.member.replace(/:/g, "-")}`);
+            expect(g.inputs).toEqual({ project: "proj-delta", role: "roles/container.admin", member: g.inputs.member });
+            // Its unconditional binding is shared by every stack of the project: destroy forgets it.
+            expect(g.retainOnDelete).toBe(true);
         }
+    });
+
+    it("makes user and service-account admins cluster-admin through RBAC in this cluster only", async () => {
+        const { rec, cluster } = await build({ adminMembers: [...admins, "user:alice@example.com"] });
+        const binding = rec.one("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "delta-admins");
+        expect(rec.clusterOf(binding)).toBe("delta");
+        expect(rec.providerOf(binding)?.urn).toBe((await resolve(cluster.provider.urn)).value);
+        expect(binding.inputs.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" });
+        // GKE authenticates both as a Kubernetes User named by the email; a group needs Google Groups for RBAC.
+        expect(binding.inputs.subjects).toEqual([
+            { apiGroup: "rbac.authorization.k8s.io", kind: "User", name: "ci@proj-delta.iam.gserviceaccount.com" },
+            { apiGroup: "rbac.authorization.k8s.io", kind: "User", name: "alice@example.com" },
+        ]);
+    });
+
+    it("grants them the project role GKE needs to authenticate in a binding of this cluster's own", async () => {
+        const { rec, gke } = await build();
+        const viewers = rec.ofType(IAM).filter((g) => g.inputs.role === "roles/container.clusterViewer");
+        expect(viewers.map((g) => g.inputs.member)).toEqual(["serviceAccount:ci@proj-delta.iam.gserviceaccount.com"]);
+        const [viewer] = viewers;
+        expect(viewer.inputs.project).toBe("proj-delta");
+        // IAM keys a binding by role and condition; the title names this cluster (a project-unique
+        // name), so another stack's or cluster's destroy removes the member from its own binding only.
+        expect(viewer.inputs.condition).toEqual({
+            title: `istio-multicloud ${gke.inputs.name}`,
+            description: `Access to GKE cluster ${gke.inputs.name} (its RBAC grants the rest); removed with that cluster's stack`,
+            expression: `request.time < timestamp("2999-12-31T00:00:00Z")`,
+        });
+        expect(viewer.inputs.condition.title.length).toBeLessThanOrEqual(100);
+        expect(viewer.retainOnDelete).toBe(false);
+        // Objects in the cluster are deleted while the grant still lets the admin in.
+        const binding = rec.one("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "delta-admins");
+        expect(rec.dependsOn(binding, viewer)).toBe(true);
+    });
+
+    it("gives two clusters of one project different bindings for the same member", async () => {
+        const { rec } = await runMesh({
+            adminPrincipals: { gcp: ["serviceAccount:ci@acme-mesh.iam.gserviceaccount.com"] },
+            clusters: [
+                { name: "one", cloud: "gcp", region: "us-east1", project: "acme-mesh" },
+                { name: "two", cloud: "gcp", region: "us-west1", project: "acme-mesh" },
+            ],
+        });
+        const titles = rec.ofType(IAM).filter((g) => g.inputs.role === "roles/container.clusterViewer").map((g) => g.inputs.condition.title);
+        expect(titles).toHaveLength(2);
+        expect(new Set(titles).size).toBe(2);
     });
 
     it("reserves a regional premium IPv4 per purpose and binds it through spec.loadBalancerIP", async () => {

@@ -1,4 +1,4 @@
-import { Recorder, reveal } from "../harness";
+import { Recorder, Registration, reveal } from "../harness";
 import { meshes, runMesh } from "../stacks/fixtures";
 
 describe("east-west gateways of the five-cluster mesh", () => {
@@ -13,7 +13,7 @@ describe("east-west gateways of the five-cluster mesh", () => {
     const serviceOf = (cluster: string) =>
         rec.ofType("kubernetes:core/v1:Service").find((s) => rec.providerOf(s)?.name === cluster)!;
 
-    it.each(clusters)("fronts $name's gateway with an IPv4 single-stack LoadBalancer on Istio's ports", ({ name, network }) => {
+    it.each(clusters)("fronts $name's gateway with an IPv4 single-stack LoadBalancer on the Istio ports it serves", ({ name, network }) => {
         const service = serviceOf(name);
         expect(service.inputs.metadata).toMatchObject({
             name: "istio-eastwestgateway",
@@ -26,11 +26,17 @@ describe("east-west gateways of the five-cluster mesh", () => {
             ipFamilyPolicy: "SingleStack",
             ipFamilies: ["IPv4"],
         });
+        // istiod's ports only where istiod is served: on the primaries, which both have remotes here.
+        const servesRemotes = name === "eks-west" || name === "gke-central";
         expect(service.inputs.spec.ports.map((p: any) => [p.name, p.port, p.targetPort])).toEqual([
             ["status-port", 15021, 15021],
             ["tls", 15443, 15443],
-            ["tls-istiod", 15012, 15012],
-            ["tls-webhook", 15017, 15017],
+            ...(servesRemotes
+                ? [
+                      ["tls-istiod", 15012, 15012],
+                      ["tls-webhook", 15017, 15017],
+                  ]
+                : []),
         ]);
         // Clouds read the binding only when they create the load balancer.
         expect(service.replaceOnChanges).toEqual(["metadata.annotations", "spec.loadBalancerIP"]);
@@ -98,5 +104,55 @@ describe("east-west source ranges", () => {
             rec.ofType("kubernetes:core/v1:Service").find((s) => rec.providerOf(s)?.name === cluster)!.inputs.spec;
         expect(spec("a").loadBalancerSourceRanges).toEqual(["203.0.113.0/24", "198.51.100.7/32"]);
         expect(spec("b").loadBalancerSourceRanges).toBeUndefined();
+    });
+});
+
+describe("least exposure on the east-west load balancers", () => {
+    const SERVICE = "kubernetes:core/v1:Service";
+    const eastWest = (rec: Recorder, cluster: string) => rec.oneIn(SERVICE, cluster, "istio-eastwestgateway");
+    const ports = (r: Registration) => r.inputs.spec.ports.map((p: any) => p.port);
+    const withRemote = {
+        clusters: [
+            { name: "hub", cloud: "gcp", region: "us-east1", project: "acme-mesh" },
+            { name: "spoke", cloud: "azure", region: "westeurope", role: "remote", primary: "hub" },
+        ],
+    };
+    const alone = { clusters: [withRemote.clusters[0]] };
+
+    it("opens istiod's ports only on a primary that serves remotes, never on a remote or a lone primary", async () => {
+        const { rec } = await runMesh(withRemote);
+        expect(ports(eastWest(rec, "hub"))).toEqual([15021, 15443, 15012, 15017]);
+        expect(ports(eastWest(rec, "spoke"))).toEqual([15021, 15443]);
+        const multi = (await runMesh(meshes["multi-primary"])).rec;
+        expect(ports(eastWest(multi, "alpha"))).toEqual([15021, 15443]);
+        expect(ports(eastWest(multi, "beta"))).toEqual([15021, 15443]);
+        // What the load balancer opens matches what istiod-gateway routes.
+        expect(multi.inCluster("kubernetes:networking.istio.io/v1:Gateway", "alpha", "istiod-gateway")).toEqual([]);
+    });
+
+    it("opens istiod's ports on a primary whose remote another stack owns", async () => {
+        const { rec } = await runMesh({
+            ...alone,
+            peers: [{ name: "far", stack: "org/istio-multicloud/far", role: "remote", primary: "hub", network: "net-far" }],
+        });
+        expect(ports(eastWest(rec, "hub"))).toEqual([15021, 15443, 15012, 15017]);
+    });
+
+    it("closes them in place when the primary loses its last remote: same Service, same address binding, only ports differ", async () => {
+        const before = eastWest((await runMesh(withRemote)).rec, "hub");
+        const after = eastWest((await runMesh(alone)).rec, "hub");
+        // Nothing that replaces a Service differs: the replaceOnChanges paths, and what
+        // pulumi-kubernetes itself replaces a Service for (name, namespace, spec.type, spec.clusterIP).
+        for (const service of [before, after]) {
+            expect(service.replaceOnChanges).toEqual(["metadata.annotations", "spec.loadBalancerIP"]);
+            expect(service.replaceOnChanges.filter((path) => path.startsWith("spec.ports"))).toEqual([]);
+        }
+        expect(after.name).toBe(before.name);
+        expect(reveal(after.inputs.metadata)).toEqual(reveal(before.inputs.metadata));
+        const { ports: p1, ...rest1 } = reveal(before.inputs.spec);
+        const { ports: p2, ...rest2 } = reveal(after.inputs.spec);
+        expect(rest2).toEqual(rest1);
+        expect(rest2.loadBalancerIP).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+        expect([p1.length, p2.length]).toEqual([4, 2]);
     });
 });

@@ -33,7 +33,7 @@ describe("ingress gateways of the dev mesh (on for the primaries)", () => {
         expect(ingressRelease(rec, "aks-east")).toEqual([]);
     });
 
-    it("fronts it with an IPv4 single-stack LoadBalancer on 80/443, on addresses of its own", async () => {
+    it("fronts it with an IPv4 single-stack LoadBalancer on 80 only (no ingressTls), on addresses of its own", async () => {
         for (const cluster of ["eks-west", "gke-central"]) {
             const [service] = ingressService(rec, cluster);
             expect(service.inputs.metadata).toMatchObject({
@@ -46,7 +46,8 @@ describe("ingress gateways of the dev mesh (on for the primaries)", () => {
                 ipFamilyPolicy: "SingleStack",
                 ipFamilies: ["IPv4"],
             });
-            expect(service.inputs.spec.ports.map((p: any) => p.port)).toEqual([15021, 80, 443]);
+            // No ingressTls: nothing serves 443, so it stays closed.
+            expect(service.inputs.spec.ports.map((p: any) => p.port)).toEqual([15021, 80]);
             expect(service.replaceOnChanges).toEqual(["metadata.annotations", "spec.loadBalancerIP"]);
             const ingress = (await resolve(outputs.clusters[cluster].ingressAddress!)).value;
             const eastWest = (await resolve(outputs.clusters[cluster].eastWestAddress)).value;
@@ -122,6 +123,15 @@ describe("an ingress gateway in a remote, with TLS", () => {
         }
     });
 
+    it("opens 443 next to 80 when ingressTls makes the gateway serve HTTPS", () => {
+        const [service] = ingressService(rec, "edge");
+        expect(service.inputs.spec.ports.map((p: any) => [p.name, p.port])).toEqual([
+            ["status-port", 15021],
+            ["http2", 80],
+            ["https", 443],
+        ]);
+    });
+
     it("takes the configured address and source ranges on an existing cluster", () => {
         const [service] = ingressService(rec, "edge");
         expect(service.inputs.spec.loadBalancerIP).toBe("198.51.100.7");
@@ -137,5 +147,15 @@ describe("an ingress gateway in a remote, with TLS", () => {
         ]);
         const routes = rec.ofType("kubernetes:networking.istio.io/v1:VirtualService").filter((v) => v.inputs.metadata.name === "helloworld-ingress");
         expect(routes.map((r) => [rec.providerOf(r)?.name, r.inputs.spec.hosts])).toEqual([["hub", ["hello.example.com"]]]);
+    });
+});
+
+describe("ingressTls without the demo", () => {
+    it("opens 443 on the ingress load balancer and creates no demo Gateway", async () => {
+        const clusters = [{ name: "alpha", cloud: "azure", region: "westeurope", ingress: true }];
+        const { rec } = await runMesh({ clusters, ingressTls: { host: "hello.example.com", credentialName: "hello-tls" } });
+        const service = rec.oneIn("kubernetes:core/v1:Service", "alpha", "istio-ingressgateway");
+        expect(service.inputs.spec.ports.map((p: { port: number }) => p.port)).toContain(443);
+        expect(rec.inCluster("kubernetes:networking.istio.io/v1:Gateway", "alpha", "helloworld-gateway")).toEqual([]);
     });
 });

@@ -104,7 +104,6 @@ const cases: Case[] = [
     ["trafficPolicy with an unknown key", set({ demo: true, trafficPolicy: { failover: true } }), "trafficPolicy.failover"],
     ["trafficPolicy value not a boolean", set({ demo: true, trafficPolicy: { localityFailover: "on" } }), "trafficPolicy.localityFailover"],
     ["ingressTls without any ingress", set({ demo: true, ingressTls: { host: "hello.example.com", credentialName: "hello-tls" } }), "ingressTls"],
-    ["ingressTls without the demo", withTls({}, {}), "ingressTls"],
     ["ingressTls host not a DNS name", withTls({ host: "Hello" }), "ingressTls.host"],
     ["ingressTls host longer than 253", withTls({ host: `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(60)}.com` }), "ingressTls.host"],
     ["ingressTls credentialName not a Secret name", withTls({ credentialName: "Hello_TLS" }), "ingressTls.credentialName"],

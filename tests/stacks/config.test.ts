@@ -1141,15 +1141,18 @@ describe("names, networks, addresses and collisions", () => {
         ]);
     });
 
-    it("refuses a peer or rootCaFrom naming this very stack, and ingressTls without the demo", () => {
+    it("refuses a peer or rootCaFrom naming this very stack", () => {
         const self = "acme/istio-multicloud/dev";
         const peer = { name: "delta", stack: self, role: "primary", network: "net-delta" };
         expect(problemsOf({ ...base(), peers: [peer], rootCaFrom: self }, { stack: self } as any)).toEqual([
             `peers[0].stack: "${self}" is this stack; a peer is a cluster of another stack (list this stack's own clusters under clusters)`,
             `rootCaFrom: "${self}" is this stack; unset rootCaFrom for the stack that owns the mesh root`,
         ]);
-        expect(problemsOf({ ...withCluster(0, { ingress: true }), ingressTls: { host: "hello.example.com", credentialName: "hello-tls" } })).toEqual([
-            `ingressTls: applies to the demo's ingress Gateway, which only the demo creates (set demo: true or remove ingressTls)`,
-        ]);
+    });
+
+    it("takes ingressTls without the demo: it then only opens 443 for the user's own HTTPS Gateways", () => {
+        const { config } = accepted({ ...withCluster(0, { ingress: true }), ingressTls: { host: "hello.example.com", credentialName: "hello-tls" } });
+        expect(config.demo).toBe(false);
+        expect(config.ingressTls).toEqual({ host: "hello.example.com", credentialName: "hello-tls" });
     });
 });

@@ -79,13 +79,17 @@ describe.each(Object.keys(meshes))("the %s mesh", (shape) => {
     });
 
     it("labels istio-system with the network and, on a remote, names its primary", () => {
-        const clusters = config.clusters as { name: string; network?: string; primary?: string }[];
+        const clusters = config.clusters as { name: string; cloud: string; network?: string; primary?: string }[];
         for (const c of clusters) {
             const ns = rec.oneIn(NAMESPACE, c.name, "istio-system");
             expect(ns.inputs.metadata.labels).toEqual({ "topology.istio.io/network": c.network ?? `network-${c.name}` });
             const annotations = ns.inputs.metadata.annotations;
+            // An existing cluster may already have the namespace: it is adopted (fields taken over).
+            const adopted = c.cloud === "existing" ? { "pulumi.com/patchForce": "true" } : {};
             if (c.primary) {
-                expect(annotations).toEqual({ "topology.istio.io/controlPlaneClusters": c.primary });
+                expect(annotations).toEqual({ ...adopted, "topology.istio.io/controlPlaneClusters": c.primary });
+            } else if (c.cloud === "existing") {
+                expect(annotations).toEqual(adopted);
             } else {
                 expect(annotations).toBeUndefined();
             }

@@ -39,6 +39,8 @@ export interface Registration {
     replaceOnChanges: string[];
     ignoreChanges: string[];
     protect: boolean;
+    /** Kept in the cluster or cloud when Pulumi deletes it (`retainOnDelete`). */
+    retainOnDelete: boolean;
     customTimeouts?: { create: string; update: string; delete: string };
     /**
      * Engine URNs this resource answers to besides its own: its aliases, resolved as the engine
@@ -194,6 +196,7 @@ export function startMockEngine(config: Record<string, unknown>, options: MockEn
                     replaceOnChanges: req.getReplaceonchangesList(),
                     ignoreChanges: req.getIgnorechangesList(),
                     protect: req.getProtect(),
+                    retainOnDelete: req.getRetainondelete() ?? false,
                     customTimeouts: timeouts
                         ? { create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() }
                         : undefined,

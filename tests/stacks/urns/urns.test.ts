@@ -26,11 +26,11 @@ const recording = process.env.URNS_RECORD === "1";
  * then be registered.
  */
 const demoDeploymentsReplacedByIssue13: Record<string, string[]> = {
-    everything: [
-        "urn:pulumi:dev::istio-multicloud::istio-multicloud:apps:Helloworld$kubernetes:apps/v1:Deployment::aks-east-helloworld-v1",
-        "urn:pulumi:dev::istio-multicloud::istio-multicloud:apps:Helloworld$kubernetes:apps/v1:Deployment::gke-central-helloworld-v2",
-        "urn:pulumi:dev::istio-multicloud::istio-multicloud:apps:Helloworld$kubernetes:apps/v1:Deployment::onprem-helloworld-v1",
-    ],
+    // Each as it was recorded before the mesh became a component, and under it (a main between).
+    everything: ["aks-east-helloworld-v1", "gke-central-helloworld-v2", "onprem-helloworld-v1"].flatMap((name) => [
+        `urn:pulumi:dev::istio-multicloud::istio-multicloud:apps:Helloworld$kubernetes:apps/v1:Deployment::${name}`,
+        `urn:pulumi:dev::istio-multicloud::istio-multicloud:mesh:IstioMesh$istio-multicloud:apps:MeshDemo$istio-multicloud:apps:Helloworld$kubernetes:apps/v1:Deployment::${name}`,
+    ]),
 };
 const otherVersion = (urn: string) => urn.replace(/helloworld-v([12])$/, (_, v) => `helloworld-v${v === "1" ? "2" : "1"}`);
 

@@ -104,6 +104,8 @@ export const azureResources: Record<string, ResourceOutputs> = {
             provisioningState: "Succeeded",
             powerState: { code: "Running" },
             maxAgentPools: 100,
+            // Unique per creation, also when a cluster is recreated under the same ARM ID.
+            resourceUID: aksResourceUid(args.name),
             identityProfile: {
                 kubeletidentity: {
                     resourceId: `/subscriptions/${AZURE_SUBSCRIPTION_ID}/resourceGroups/${nodeResourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}-agentpool`,
@@ -115,6 +117,11 @@ export const azureResources: Record<string, ResourceOutputs> = {
         };
     },
 };
+
+/** The `resourceUID` AKS gives a ManagedCluster resource of this name when it creates it. */
+export function aksResourceUid(resourceName: string): string {
+    return hash(`uid:${resourceName}`).slice(0, 24);
+}
 
 /** A YAML kubeconfig as AKS returns for `listClusterAdminCredential`. */
 export function aksAdminKubeconfig(clusterName: string, server: string): string {
