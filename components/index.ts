@@ -8,8 +8,8 @@
 // Clusters: one component per cloud, each returning the same MeshCluster handle.
 export { AksCluster, validateAksClusterArgs } from "./clusters/aks";
 export type { AksClusterArgs } from "./clusters/aks";
-export { configuredAddresses, kubeconfigEndpoint } from "./clusters/cluster";
-export type { Cloud, MeshCluster, MeshRole, StaticAddress } from "./clusters/cluster";
+export { configuredAddresses, kubeconfigEndpoint, MeshClusterResource } from "./clusters/cluster";
+export type { Cloud, MeshCluster, MeshMembership, MeshRole, StaticAddress } from "./clusters/cluster";
 export { EksCluster, validateEksClusterArgs } from "./clusters/eks";
 export type { EksClusterArgs } from "./clusters/eks";
 export { ExistingCluster } from "./clusters/existing";

@@ -7,20 +7,20 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { Cloud, MeshRole } from "../components/clusters/cluster";
+import { allClouds, cloudModule, clusterSchema, clusterVariants } from "../clouds";
+import { defaultZones, minEksZones } from "../clouds/aws";
+import { clusterDefaults, ipv4 } from "../clouds/cloud";
 import { defaultChartRepository, defaultImageHub, defaultIstioVersion } from "./istioReleases";
 import { checkMeshConfig, helloworldDefaults, redactor } from "./configRules";
 
 /** Config namespace of every key this program reads. */
 export const configNamespace = "istio-multicloud";
 
+export { gcpNodeDiskDefaults, gcpSsdQuotaGb } from "../clouds/gcp";
+export { clusterSchema, clusterVariants, ipv4, minEksZones };
+
 /** Default AWS quota of Elastic IPs per region. */
 export const elasticIpQuota = 5;
-/** EKS needs subnets in at least two availability zones. */
-export const minEksZones = 2;
-/** SSD_TOTAL_GB per region on many new GCP projects (pd-balanced and pd-ssd count). */
-export const gcpSsdQuotaGb = 250;
-/** Boot disks of GKE nodes unless configured: pd-standard stays out of the SSD quota. */
-export const gcpNodeDiskDefaults = { sizeGb: 50, type: "pd-standard" };
 
 export const defaults = {
     meshId: "mesh1",
@@ -30,16 +30,15 @@ export const defaults = {
     protectRootCa: true,
     demo: false,
     mtlsMode: "STRICT" as MtlsMode,
-    kubernetesVersion: "1.35",
-    nodeCount: 2,
-    zones: 2,
-    nodeSize: { aws: "m5.large", azure: "Standard_D2s_v5", gcp: "e2-standard-2" } as Record<string, string>,
+    ...clusterDefaults,
+    zones: defaultZones,
+    /** Node size per cloud, from the clouds that size nodes. */
+    nodeSize: Object.fromEntries(
+        allClouds().flatMap((m) => (m.defaultNodeSize ? [[m.name, m.defaultNodeSize]] : [])),
+    ) as Record<string, string>,
 };
 
 export const dnsLabel = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const octet = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
-export const ipv4 = new RegExp(`^${octet}(\\.${octet}){3}$`);
-const ipv4Cidr = new RegExp(`^${octet}(\\.${octet}){3}/(3[0-2]|[12]?\\d)$`);
 const stackName = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const dnsName = /^(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
@@ -60,66 +59,8 @@ export interface KeyDoc {
     secret?: boolean;
 }
 
-const clouds = ["aws", "azure", "gcp", "existing", "kind"] as const satisfies readonly Cloud[];
-type CloudName = (typeof clouds)[number];
-
-const cidrs = () => z.array(z.string().regex(ipv4Cidr)).default([]);
-/** Keys every cluster takes, whatever its cloud. */
-const anyCloud = {
-    name: z.string(),
-    network: z.string().optional(),
-    role: z.enum(["primary", "remote"]).default("primary"),
-    primary: z.string().optional(),
-    eastWestSourceRanges: cidrs(),
-    ingress: z.boolean().default(false),
-    ingressSourceRanges: cidrs(),
-    helloworldVersion: z.enum(["v1", "v2"]).optional(),
-};
-/** Keys of the clusters this program creates in a cloud. */
-const createdCluster = <C extends "aws" | "azure" | "gcp">(cloud: C) => ({
-    ...anyCloud,
-    cloud: z.literal(cloud),
-    region: z.string().optional(),
-    kubernetesVersion: z.string().optional(),
-    nodeCount: z.number().int().min(1).max(100).default(defaults.nodeCount),
-    nodeSize: z.string().min(1).default(defaults.nodeSize[cloud]),
-});
-/** Keys of the clusters whose load balancers take addresses the operator chose. */
-const configuredAddresses = { eastWestAddress: z.string().optional(), ingressAddress: z.string().optional() };
-
-/** One strict variant per cloud: a key of another cloud is an error naming the clouds it is for. */
-export const clusterVariants = {
-    aws: z.strictObject({
-        ...createdCluster("aws"),
-        zones: z.number().int().min(minEksZones).max(4).default(defaults.zones),
-        singleNatGateway: z.boolean().default(false),
-        creatorArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/\S+$/).optional(),
-    }),
-    azure: z.strictObject(createdCluster("azure")),
-    gcp: z.strictObject({
-        ...createdCluster("gcp"),
-        project: z.string().min(1).optional(),
-        deletionProtection: z.boolean().default(true),
-        diskSizeGb: z.number().int().min(10).max(65536).optional(),
-        diskType: z.enum(["pd-standard", "pd-balanced", "pd-ssd"]).optional(),
-    }),
-    existing: z.strictObject({ ...anyCloud, cloud: z.literal("existing"), kubernetesVersion: z.string().optional(), ...configuredAddresses }),
-    kind: z.strictObject({
-        ...anyCloud,
-        cloud: z.literal("kind"),
-        ...configuredAddresses,
-        nodeImage: z.string().regex(/^[a-z0-9][a-z0-9./_-]*:v\d+\.\d+\.\d+(@sha256:[0-9a-f]{64})?$/).optional(),
-    }),
-};
-
-/** A cluster entry: told apart by `cloud`. */
-export const clusterSchema = z.discriminatedUnion("cloud", [
-    clusterVariants.aws,
-    clusterVariants.azure,
-    clusterVariants.gcp,
-    clusterVariants.existing,
-    clusterVariants.kind,
-]);
+type CloudName = keyof typeof clusterVariants;
+const clouds = Object.keys(clusterVariants) as CloudName[];
 
 type AllKeys<U> = U extends unknown ? keyof U : never;
 type ValueOf<U, K extends PropertyKey> = U extends unknown ? (K extends keyof U ? U[K] : undefined) : never;
@@ -130,8 +71,8 @@ export function cloudsOf(key: string): CloudName[] {
     return clouds.filter((c) => key in clusterVariants[c].shape);
 }
 
-/** What docs/configuration.md says of each key of a cluster entry, in docs/configuration.md's order. */
-export const clusterDocs = {
+/** What docs/configuration.md says of the keys several clouds share (each cloud's own keys: its module). */
+const sharedClusterDocs = {
     name: { doc: "DNS-1123 label, unique; also the Istio cluster ID", defaultText: "required" },
     cloud: { doc: "`aws`, `azure`, `gcp`, `existing` or `kind` (local, see [kind.md](kind.md))", defaultText: "required" },
     region: {
@@ -149,36 +90,37 @@ export const clusterDocs = {
         defaultText: "`1.35` (clouds)",
     },
     nodeCount: { doc: "nodes of the node pool (GKE: per zone of the region)" },
-    nodeSize: { doc: "a primary needs at least 2 vCPU and 8 GiB per node", defaultText: "`m5.large` / `Standard_D2s_v5` / `e2-standard-2`" },
-    zones: { doc: "availability zones, 2 to 4 (EKS needs two; a public and a private subnet each), at most what the region offers" },
-    singleNatGateway: { doc: "one NAT gateway instead of one per zone (saves Elastic IPs and cost)" },
-    project: { doc: "GCP project ID (6 to 30 lowercase letters, digits and `-`, starting with a letter)", defaultText: "`gcp:project`" },
-    deletionProtection: { doc: "GKE deletion protection (dev sets `false`)" },
+    nodeSize: {
+        doc: "a primary needs at least 2 vCPU and 8 GiB per node",
+        defaultText: Object.values(defaults.nodeSize).map((size) => `\`${size}\``).join(" / "),
+    },
     eastWestAddress: {
         doc: "the IPv4 your load balancer gives the east-west gateway; required on an existing primary with remotes and on every kind cluster; not 0.0.0.0/8, loopback, link-local, multicast or broadcast, and no other gateway's",
     },
     eastWestSourceRanges: { doc: "IPv4 CIDRs allowed to reach the east-west load balancer (see [gateways.md](gateways.md))", defaultText: "any source" },
     ingress: { doc: "run a north-south ingress gateway on a static address of its own (dev: on for the primaries)" },
     ingressAddress: { doc: "the IPv4 your load balancer gives the ingress gateway (required on kind with ingress); not the east-west address" },
-    nodeImage: { doc: "node image such as `kindest/node:v1.34.0`; its tag is the Kubernetes version (1.33+ on a remote)", defaultText: "kind's default" },
     ingressSourceRanges: { doc: "IPv4 CIDRs allowed to reach the ingress load balancer", defaultText: "any source" },
-    diskSizeGb: {
-        doc: "GB of each node's boot disk; on a deployed pool only when set (a change recreates the pool's nodes)",
-        defaultText: "`50`",
-    },
-    diskType: {
-        doc: "`pd-standard` (outside the SSD quota), `pd-balanced` or `pd-ssd`; on a deployed pool only when set",
-        defaultText: "`pd-standard`",
-    },
-    creatorArn: {
-        doc: "IAM role or user ARN that created the EKS cluster, for clusters deployed before the program recorded its creator; EKS gives it admin itself, so no access entry is declared for it",
-        defaultText: "recorded in state at creation",
-    },
     helloworldVersion: {
         doc: "demo version this cluster serves",
         defaultText: "`v1` on primaries, `v2` on remotes; without remotes, primaries by name take `v1`, `v2` in turn",
     },
-} satisfies Record<ClusterKey, KeyDoc>;
+};
+
+/**
+ * The reference's order of the cluster keys (as it was before each cloud had a module, so that the
+ * reference reads as before); keys not listed, such as a new cloud's, follow in its module's order.
+ */
+const referenceOrder: string[] = [
+    "name", "cloud", "region", "network", "role", "primary", "kubernetesVersion", "nodeCount", "nodeSize", "zones",
+    "singleNatGateway", "project", "deletionProtection", "eastWestAddress", "eastWestSourceRanges", "ingress",
+    "ingressAddress", "nodeImage", "ingressSourceRanges", "diskSizeGb", "diskType", "creatorArn", "helloworldVersion",
+];
+const allClusterDocs: Record<string, KeyDoc> = Object.assign({}, sharedClusterDocs, ...allClouds().map((m) => m.keyDocs));
+/** What docs/configuration.md says of each key of a cluster entry, in its order. */
+export const clusterDocs = Object.fromEntries(
+    [...referenceOrder.filter((k) => k in allClusterDocs), ...Object.keys(allClusterDocs).filter((k) => !referenceOrder.includes(k))].map((k) => [k, allClusterDocs[k]]),
+) as Record<ClusterKey, KeyDoc>;
 
 /** The keys of the whole stack config and what docs/configuration.md says of each. */
 export const topFields = {
@@ -300,12 +242,7 @@ type ClusterInput = ConfigInput["clusters"][number];
  */
 function resolveCluster(c: ClusterInput, i: number, input: ConfigInput, context: ConfigContext, versions: Map<string, HelloworldVersion>) {
     const flat = c as { [K in AllKeys<ClusterInput>]: ValueOf<ClusterInput, K> };
-    const kubernetesVersion =
-        c.cloud === "kind"
-            ? (c.nodeImage && /:v(\d+\.\d+)\.\d+/.exec(c.nodeImage)?.[1]) || undefined
-            : c.cloud === "existing"
-              ? c.kubernetesVersion
-              : (c.kubernetesVersion ?? defaults.kubernetesVersion);
+    const own = cloudModule(c.cloud).resolve(c, input, context);
     return {
         name: c.name,
         cloud: c.cloud as Cloud,
@@ -315,18 +252,18 @@ function resolveCluster(c: ClusterInput, i: number, input: ConfigInput, context:
         network: c.network ?? `network-${c.name}`,
         /** Region or Azure location; undefined for `existing` and `kind`. */
         region: flat.region,
-        kubernetesVersion,
+        kubernetesVersion: own.kubernetesVersion,
         nodeCount: flat.nodeCount ?? defaults.nodeCount,
         nodeSize: flat.nodeSize,
         zones: flat.zones ?? defaults.zones,
         /** GCP project. */
-        project: c.cloud === "gcp" ? (c.project ?? context.gcpProject) : undefined,
+        project: own.project,
         singleNatGateway: flat.singleNatGateway ?? false,
         deletionProtection: flat.deletionProtection ?? true,
         /** For `existing` and `kind`: the IPv4 its east-west gateway Service takes. */
         eastWestAddress: flat.eastWestAddress,
         /** For `existing`: its kubeconfig (secret config). */
-        kubeconfig: c.cloud === "existing" ? input.kubeconfigs?.[c.name] : undefined,
+        kubeconfig: own.kubeconfig,
         /** Sources allowed to reach the east-west load balancer; empty: any. */
         eastWestSourceRanges: c.eastWestSourceRanges,
         /** Run a north-south ingress gateway on a static address. */
@@ -340,14 +277,7 @@ function resolveCluster(c: ClusterInput, i: number, input: ConfigInput, context:
         /** For `kind`: the node image (kind's default when omitted). */
         nodeImage: flat.nodeImage,
         /** For `gcp`: node boot disks; `explicit` when the user set either key. */
-        nodeDisk:
-            c.cloud === "gcp"
-                ? {
-                      sizeGb: c.diskSizeGb ?? gcpNodeDiskDefaults.sizeGb,
-                      type: c.diskType ?? gcpNodeDiskDefaults.type,
-                      explicit: c.diskSizeGb !== undefined || c.diskType !== undefined,
-                  }
-                : undefined,
+        nodeDisk: own.nodeDisk,
         /** For `aws`: the principal that created the EKS cluster, when the state does not record it. */
         creatorArn: flat.creatorArn,
     };

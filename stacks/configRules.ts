@@ -5,13 +5,15 @@
  */
 import { createPrivateKey, X509Certificate } from "crypto";
 import { parse } from "yaml";
-import type { MeshRole } from "../components/clusters/cluster";
+import { allClouds, cloudModule } from "../clouds";
+import type { DerivedName, RegionCatalog } from "../clouds/cloud";
+import type { Cloud, MeshRole } from "../components/clusters/cluster";
 import { accessEntryKey } from "../components/clusters/eks";
 import type { ClusterConfig, ConfigContext, MeshConfig, MeshConfigInput } from "./config";
 import { defaults, dnsLabel, elasticIpQuota, elasticIpsOf, gcpSsdQuotaGb, ipv4 } from "./config";
 import { istioMinorOf, istioMinors, istioVersionProblem, remoteKubernetesMin, retiredLocationOf } from "./istioReleases";
 import { nodeShape, primaryNodeMinimum } from "./nodeSizes";
-import { awsRegions, awsZoneCounts, azureLocations, gcpRegions, nearestNames, regionForm, regionListSource } from "./regions";
+import { awsZoneCounts, nearestNames } from "./regions";
 
 /** GCP zones a regional cluster's node pools usually span. */
 const gcpZonesPerRegion = 3;
@@ -27,30 +29,14 @@ export const gcpProjectId = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
 const projectRule = "a GCP project ID: 6 to 30 lowercase letters, digits and '-', starting with a letter and not ending with '-'";
 
 /**
- * Names each cloud derives from a cluster name (read from components/clusters/*.ts), with the
- * cloud's limit on each. `x` stands for characters added at deploy time (random suffixes, and
- * Pulumi's auto-naming: a '-' and 7 random characters after the logical name).
+ * Names each cloud derives from a cluster name, with the cloud's limit on each (its module's
+ * `derivedNames`, read from its cluster component).
  */
-export const derivedNames: Record<"aws" | "azure" | "gcp" | "kind", { what: string; name: (n: string) => string; max: number }[]> = {
-    aws: [
-        { what: "the IAM role of its nodes (auto-named from <name>-nodes)", name: (n) => `${n}-nodes-xxxxxxx`, max: 64 },
-        { what: "the EKS cluster name", name: (n) => `${n}-xxxxxx`, max: 100 },
-    ],
-    azure: [
-        { what: "the AKS DNS prefix", name: (n) => `${n}-xxxxxx`, max: 54 },
-        { what: "the virtual network", name: (n) => `${n}-vnet`, max: 64 },
-    ],
-    gcp: [
-        { what: "the GKE cluster name", name: (n) => `${n}-xxxxxx`, max: 40 },
-        { what: "the static address of its ingress gateway", name: (n) => `${n}-ingress-xxxxxx`, max: 63 },
-    ],
-    // kind names the node container <name>-control-plane and refuses names it cannot use as a hostname.
-    kind: [{ what: "kind's node container (<name>-control-plane)", name: (n) => `${n}-control-plane`, max: 63 }],
-};
+export const derivedNames: Record<string, DerivedName[]> = Object.fromEntries(allClouds().map((c) => [c.name, c.derivedNames]));
 
 /** The longest cluster name a cloud's derived names leave room for. */
 export function maxNameLength(cloud: string): number {
-    const budgets = derivedNames[cloud as keyof typeof derivedNames] ?? [];
+    const budgets = derivedNames[cloud] ?? [];
     return Math.min(63, ...budgets.map((b) => b.max - (b.name("").length)));
 }
 
@@ -205,30 +191,24 @@ function kubernetesMinor(version: string): number | undefined {
     return m ? Number(m[1]) : undefined;
 }
 
-const regionExample = { aws: "an AWS region such as us-west-2", azure: "an Azure location such as eastus", gcp: "a GCP region such as us-central1" };
+/** `an AWS region such as us-west-2`, for messages. */
+const regionExample = (regions: RegionCatalog) => `${regions.called} such as ${regions.example}`;
 
-/** Region problems (errors) and warnings of one created cluster. */
-function regionFindings(cloud: "aws" | "azure" | "gcp", region: string, at: string): { problem?: string; warning?: string } {
-    const form = regionForm[cloud];
-    if (!form.pattern.test(region)) {
-        if (cloud === "gcp" && /^[a-z]+-[a-z]+\d+-[a-z]$/.test(region)) {
-            return { problem: `${at}: ${show(region)} is a GCP zone, not a region (use ${show(region.replace(/-[a-z]$/, ""))}: clusters are regional)` };
-        }
-        if (cloud === "aws" && /^[a-z]{2}-[a-z]+-\d+[a-z]$/.test(region)) {
-            return { problem: `${at}: ${show(region)} is an availability zone, not a region (use ${show(region.slice(0, -1))}; set zones for how many zones)` };
-        }
-        const otherCloud =
-            cloud !== "azure" && azureLocations.includes(region) ? " (it is an Azure location)" :
-            cloud !== "gcp" && gcpRegions.includes(region) ? " (it is a GCP region)" :
-            cloud !== "aws" && awsRegions.includes(region) ? " (it is an AWS region)" : "";
-        return { problem: `${at}: ${show(region)} is not ${regionExample[cloud]}${otherCloud}` };
+/** Region problems (errors) and warnings of one created cluster, by its cloud's catalog. */
+function regionFindings(cloud: Cloud, regions: RegionCatalog, region: string, at: string): { problem?: string; warning?: string } {
+    if (!regions.pattern.test(region)) {
+        const misnamed = regions.misnamed?.(region, at);
+        if (misnamed) return { problem: misnamed };
+        // A region of another cloud, copied into the wrong entry.
+        const owner = allClouds().find((other) => other.name !== cloud && other.regions?.known.includes(region));
+        const otherCloud = owner ? ` (it is ${owner.regions!.called})` : "";
+        return { problem: `${at}: ${show(region)} is not ${regionExample(regions)}${otherCloud}` };
     }
-    const known = cloud === "aws" ? awsRegions : cloud === "gcp" ? gcpRegions : azureLocations;
-    if (known.includes(region)) return {};
-    const nearest = `nearest: ${nearestNames(region, known).join(", ")}`;
-    if (cloud === "aws") return { problem: `${at}: ${show(region)} is not an AWS region (${regionListSource.aws}; ${nearest})` };
+    if (regions.known.includes(region)) return {};
+    const nearest = `nearest: ${nearestNames(region, regions.known).join(", ")}`;
+    if (regions.unknown === "problem") return { problem: `${at}: ${show(region)} is not ${regions.called} (${regions.source}; ${nearest})` };
     return {
-        warning: `${at}: ${show(region)} is not in ${regionListSource[cloud]} (${nearest}); if it is a region opened since, ignore this`,
+        warning: `${at}: ${show(region)} is not in ${regions.source} (${nearest}); if it is a region opened since, ignore this`,
     };
 }
 
@@ -277,6 +257,7 @@ export function checkMeshConfig(
     config.clusters.forEach((c, i) => {
         const at = `clusters[${i}]`;
         const raw = input.clusters[i] as Record<string, unknown>;
+        const cloud = cloudModule(c.cloud);
         if (!dnsLabel.test(c.name)) {
             problems.push(
                 `${at}.name: ${show(c.name)} is not a DNS-1123 label (lowercase letters, digits and '-', starting with a letter, at most 63 characters)`,
@@ -285,18 +266,15 @@ export function checkMeshConfig(
             problems.push(`${at}.name: ${show(c.name)} is already the name of clusters[${names.indexOf(c.name)}]; names must be unique`);
         } else if (c.name.length > maxNameLength(c.cloud)) {
             const max = maxNameLength(c.cloud);
-            const over = (derivedNames[c.cloud as keyof typeof derivedNames] ?? []).find((b) => b.name(c.name).length > b.max)!;
-            const why =
-                c.cloud === "gcp" || c.cloud === "azure"
-                    ? "cloud names add a 7-character suffix"
-                    : `${over.what}, ${over.name("<name>")}, would have ${over.name(c.name).length} characters, over ${over.max}`;
-            problems.push(`${at}.name: ${show(c.name)} has ${c.name.length} characters; ${c.cloud === "aws" ? "an" : "a"} ${c.cloud} cluster name may have at most ${max} (${why})`);
+            const over = derivedNames[c.cloud].find((b) => b.name(c.name).length > b.max)!;
+            const why = cloud.nameLimitNote ?? `${over.what}, ${over.name("<name>")}, would have ${over.name(c.name).length} characters, over ${over.max}`;
+            problems.push(`${at}.name: ${show(c.name)} has ${c.name.length} characters; ${cloud.article ?? "a"} ${c.cloud} cluster name may have at most ${max} (${why})`);
         }
-        if (c.cloud === "aws" || c.cloud === "azure" || c.cloud === "gcp") {
+        if (cloud.regions) {
             if (c.region === undefined || c.region === "") {
-                problems.push(`${at}.region: is required for cloud "${c.cloud}" (${regionExample[c.cloud]})`);
+                problems.push(`${at}.region: is required for cloud "${c.cloud}" (${regionExample(cloud.regions)})`);
             } else {
-                const found = regionFindings(c.cloud, c.region, `${at}.region`);
+                const found = regionFindings(c.cloud, cloud.regions, c.region, `${at}.region`);
                 if (found.problem) problems.push(found.problem);
                 if (found.warning) warnings.push(found.warning);
             }

@@ -73,13 +73,6 @@ export const regionListSource = {
     azure: "the list of az account list-locations vendored in stacks/regions.ts (2025)",
 } as const;
 
-/** Well-formed names per cloud: what a region name of that cloud looks like. */
-export const regionForm = {
-    aws: { pattern: /^[a-z]{2}(-gov|-iso[a-z]?|-isoe|-isof)?-[a-z]+-\d+$/, example: "us-west-2" },
-    gcp: { pattern: /^[a-z]+-[a-z]+\d+$/, example: "us-central1" },
-    azure: { pattern: /^[a-z][a-z0-9]+$/, example: "eastus" },
-} as const;
-
 function editDistance(a: string, b: string): number {
     const row = Array.from({ length: b.length + 1 }, (_, j) => j);
     for (let i = 1; i <= a.length; i++) {

@@ -43,7 +43,8 @@ describe("the documentation", () => {
         for (const m of md.matchAll(/istio-multicloud:([a-zA-Z]+)\b(?!:[A-Za-z])/g)) {
             expect({ page, key: m[1], known: m[1] in topFields }).toEqual({ page, key: m[1], known: true });
         }
-        for (const m of md.matchAll(/\b(clusters|peers|adminPrincipals|rootCa|trafficPolicy|ingressTls)(?:\[(?:\d+|i)\])?\.([a-zA-Z]+)/g)) {
+        // `clusters[0].nodeCount`, `adminPrincipals.aws`; not a file such as `stacks/clusters.ts`.
+        for (const m of md.matchAll(/(?<![\w/.-])(clusters|peers|adminPrincipals|rootCa|trafficPolicy|ingressTls)(?:\[(?:\d+|i)\])?\.([a-zA-Z]+)/g)) {
             expect({ page, key: `${m[1]}.${m[2]}`, known: objectKeys[m[1]].includes(m[2]) }).toEqual({ page, key: `${m[1]}.${m[2]}`, known: true });
         }
     });

@@ -4,10 +4,9 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as network from "@pulumi/azure-native/network";
 import type { Provider as AzureProvider } from "@pulumi/azure-native/provider";
 import * as resources from "@pulumi/azure-native/resources";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { clusterProvider, kubeconfigEndpoint, MeshCluster, MeshRole, StaticAddress } from "./cluster";
+import { clusterProvider, kubeconfigEndpoint, MeshClusterResource, MeshRole } from "./cluster";
 import { releaseWait } from "./releaseWait";
 
 /** Built-in Azure role "Network Contributor". */
@@ -86,27 +85,14 @@ function staticIpAddress(ip: network.PublicIPAddress): pulumi.Output<string> {
 }
 
 /** An AKS cluster in its own resource group and VNet, with static outbound and load-balancer IPs. */
-export class AksCluster extends pulumi.ComponentResource implements MeshCluster {
-    public readonly name: string;
+export class AksCluster extends MeshClusterResource {
     public readonly cloud = "azure" as const;
-    public readonly role: MeshRole;
-    public readonly network: string;
-    public readonly provider: k8s.Provider;
-    public readonly apiServerUrl: pulumi.Output<string>;
-    public readonly certificateAuthorityData: pulumi.Output<string>;
-    public readonly kubeconfig: pulumi.Output<string>;
-    public readonly egressIps: pulumi.Output<string[]>;
-    public readonly nodesReady: pulumi.Resource[];
-    public readonly addresses: Record<string, StaticAddress>;
     /** Resource group holding the cluster, its network and its static IPs. */
     public readonly resourceGroupName: pulumi.Output<string>;
 
     constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("istio-multicloud:clusters:AksCluster", name, {}, opts);
+        super("istio-multicloud:clusters:AksCluster", name, args, opts);
         validateAksClusterArgs(name, args);
-        this.name = name;
-        this.role = args.role;
-        this.network = args.network;
         const cloud = { provider: args.provider, parent: this };
         // Azure IPs cannot be deleted while a load balancer still holds them, and AKS lets go late.
         const ipOpts = { ...cloud, customTimeouts: { delete: "20m" } };

@@ -127,3 +127,51 @@ export function clusterProvider(
         opts,
     );
 }
+
+/** What every cluster component is told of its place in the mesh. */
+export interface MeshMembership {
+    /** The cluster's role in the mesh; carried on the handle. */
+    role: MeshRole;
+    /** Istio network (`topology.istio.io/network`); carried on the handle. */
+    network: string;
+}
+
+/**
+ * The part every cluster component shares: the `MeshCluster` fields and their registration. A
+ * subclass passes its type token (`istio-multicloud:clusters:<Name>`), sets the cloud-specific
+ * fields once in its constructor, and names its children after the cluster (`${name}-...`).
+ */
+export abstract class MeshClusterResource extends pulumi.ComponentResource implements MeshCluster {
+    public readonly name: string;
+    public abstract readonly cloud: Cloud;
+    public readonly role: MeshRole;
+    public readonly network: string;
+    // Set once by the subclass's constructor (TypeScript lets only the declaring class assign a
+    // readonly field): the handle's consumers read them through the readonly MeshCluster.
+    public provider!: k8s.Provider;
+    public apiServerUrl!: pulumi.Output<string>;
+    public certificateAuthorityData!: pulumi.Output<string>;
+    public kubeconfig!: pulumi.Output<string>;
+    public egressIps!: pulumi.Output<string[]>;
+    public nodesReady!: pulumi.Resource[];
+    public addresses!: Record<string, StaticAddress>;
+
+    constructor(type: string, name: string, membership: MeshMembership, opts?: pulumi.ComponentResourceOptions) {
+        // No inputs on the component itself: its children carry them.
+        super(type, name, {}, opts);
+        this.name = name;
+        this.role = membership.role;
+        this.network = membership.network;
+    }
+
+    /** Registers the handle's outputs (plus the cloud's own), as every created cluster does. */
+    protected registerHandle(extra: pulumi.Inputs = {}): void {
+        this.registerOutputs({
+            ...extra,
+            apiServerUrl: this.apiServerUrl,
+            certificateAuthorityData: this.certificateAuthorityData,
+            kubeconfig: this.kubeconfig,
+            egressIps: this.egressIps,
+        });
+    }
+}

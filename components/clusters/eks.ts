@@ -1,9 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { clusterProvider, MeshCluster, MeshRole, StaticAddress } from "./cluster";
+import { clusterProvider, MeshClusterResource, MeshRole, StaticAddress } from "./cluster";
 import { releaseWait } from "./releaseWait";
 
 /** Everything one EKS cluster of the mesh needs; plain values, read from config by the caller. */
@@ -133,29 +132,16 @@ export function nlbAnnotations(allocationIds: string[], subnetIds: string[]): Re
  * An EKS cluster in its own VPC (public and private subnet per zone, NAT egress), with a managed
  * node group and static addresses for its load balancers, handed to the mesh as a `MeshCluster`.
  */
-export class EksCluster extends pulumi.ComponentResource implements MeshCluster {
-    public readonly name: string;
+export class EksCluster extends MeshClusterResource {
     public readonly cloud = "aws" as const;
-    public readonly role: MeshRole;
-    public readonly network: string;
     /** AWS region the cluster runs in. */
     public readonly region: string;
     /** Name of the EKS cluster in AWS: the component name plus a random suffix. */
     public readonly eksName: pulumi.Output<string>;
-    public readonly provider: k8s.Provider;
-    public readonly apiServerUrl: pulumi.Output<string>;
-    public readonly certificateAuthorityData: pulumi.Output<string>;
-    public readonly kubeconfig: pulumi.Output<string>;
-    public readonly egressIps: pulumi.Output<string[]>;
-    public readonly nodesReady: pulumi.Resource[];
-    public readonly addresses: Record<string, StaticAddress>;
 
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         validateEksClusterArgs(name, args);
-        super("istio-multicloud:clusters:EksCluster", name, {}, opts);
-        this.name = name;
-        this.role = args.role;
-        this.network = args.network;
+        super("istio-multicloud:clusters:EksCluster", name, args, opts);
         this.region = args.region;
         const child: pulumi.CustomResourceOptions = { parent: this, provider: args.provider };
 
@@ -393,12 +379,6 @@ export class EksCluster extends pulumi.ComponentResource implements MeshCluster 
         this.egressIps = pulumi.all(natEips.map((e) => e.publicIp));
         this.nodesReady = [nodeGroup];
         this.addresses = addresses;
-        this.registerOutputs({
-            eksName: this.eksName,
-            apiServerUrl: this.apiServerUrl,
-            certificateAuthorityData: this.certificateAuthorityData,
-            kubeconfig: this.kubeconfig,
-            egressIps: this.egressIps,
-        });
+        this.registerHandle({ eksName: this.eksName });
     }
 }

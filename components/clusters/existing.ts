@@ -1,6 +1,5 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { clusterProvider, configuredAddresses, kubeconfigEndpoint, MeshCluster, MeshRole, StaticAddress } from "./cluster";
+import { clusterProvider, configuredAddresses, kubeconfigEndpoint, MeshClusterResource, MeshRole } from "./cluster";
 
 /** A cluster this program does not create (one you already run, or kind on a laptop). */
 export interface ExistingClusterArgs {
@@ -20,25 +19,13 @@ export interface ExistingClusterArgs {
  * Adopts an existing cluster into the mesh: nothing is created but its Kubernetes provider, which
  * adopts objects already there (`upsertExistingObjects`).
  */
-export class ExistingCluster extends pulumi.ComponentResource implements MeshCluster {
-    public readonly name: string;
+export class ExistingCluster extends MeshClusterResource {
     public readonly cloud = "existing" as const;
-    public readonly role: MeshRole;
-    public readonly network: string;
-    public readonly provider: k8s.Provider;
-    public readonly apiServerUrl: pulumi.Output<string>;
-    public readonly certificateAuthorityData: pulumi.Output<string>;
-    public readonly kubeconfig: pulumi.Output<string>;
-    public readonly egressIps: pulumi.Output<string[]>;
     public readonly nodesReady: pulumi.Resource[] = [];
-    public readonly addresses: Record<string, StaticAddress>;
     public readonly adoptsExistingObjects = true;
 
     constructor(name: string, args: ExistingClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("istio-multicloud:clusters:ExistingCluster", name, {}, opts);
-        this.name = name;
-        this.role = args.role;
-        this.network = args.network;
+        super("istio-multicloud:clusters:ExistingCluster", name, args, opts);
         this.kubeconfig = pulumi.secret(args.kubeconfig);
         // The URL and CA are not secret, but they come out of the secret kubeconfig.
         const endpoint = pulumi.unsecret(pulumi.output(args.kubeconfig).apply(kubeconfigEndpoint));

@@ -2,7 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { clusterProvider, MeshCluster, MeshRole, StaticAddress } from "./cluster";
+import { clusterProvider, MeshClusterResource, MeshRole } from "./cluster";
 import { releaseWait } from "./releaseWait";
 
 /** Primary range of the subnet: node IPs. */
@@ -161,25 +161,12 @@ export function gkeKubeconfig(name: string, endpoint: string, caData: string): s
 }
 
 /** A regional GKE cluster with private nodes behind Cloud NAT and static load-balancer addresses. */
-export class GkeCluster extends pulumi.ComponentResource implements MeshCluster {
-    public readonly name: string;
+export class GkeCluster extends MeshClusterResource {
     public readonly cloud = "gcp" as const;
-    public readonly role: MeshRole;
-    public readonly network: string;
-    public readonly provider: k8s.Provider;
-    public readonly apiServerUrl: pulumi.Output<string>;
-    public readonly certificateAuthorityData: pulumi.Output<string>;
-    public readonly kubeconfig: pulumi.Output<string>;
-    public readonly egressIps: pulumi.Output<string[]>;
-    public readonly nodesReady: pulumi.Resource[];
-    public readonly addresses: Record<string, StaticAddress>;
 
     constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("istio-multicloud:clusters:GkeCluster", name, {}, opts);
+        super("istio-multicloud:clusters:GkeCluster", name, args, opts);
         validateGkeClusterArgs(name, args);
-        this.name = name;
-        this.role = args.role;
-        this.network = args.network;
         const project = args.project;
         const region = args.region;
 

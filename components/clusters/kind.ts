@@ -2,7 +2,7 @@ import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import { clusterProvider, configuredAddresses, kubeconfigEndpoint, MeshCluster, MeshRole, StaticAddress } from "./cluster";
+import { clusterProvider, configuredAddresses, kubeconfigEndpoint, MeshClusterResource, MeshRole } from "./cluster";
 
 /** MetalLB gives kind's LoadBalancer Services addresses on the Docker network. */
 export const metallbChart = { repo: "https://metallb.github.io/metallb", chart: "metallb", version: "0.15.3" };
@@ -35,24 +35,11 @@ export function kindClusterConfig(nodeImage?: string): string {
  * reach its API server at `https://<name>-control-plane:6443` on the Docker network; this
  * program reaches it through the kubeconfig kind writes for the host.
  */
-export class KindCluster extends pulumi.ComponentResource implements MeshCluster {
-    public readonly name: string;
+export class KindCluster extends MeshClusterResource {
     public readonly cloud = "kind" as const;
-    public readonly role: MeshRole;
-    public readonly network: string;
-    public readonly provider: k8s.Provider;
-    public readonly apiServerUrl: pulumi.Output<string>;
-    public readonly certificateAuthorityData: pulumi.Output<string>;
-    public readonly kubeconfig: pulumi.Output<string>;
-    public readonly egressIps: pulumi.Output<string[]>;
-    public readonly nodesReady: pulumi.Resource[];
-    public readonly addresses: Record<string, StaticAddress>;
 
     constructor(name: string, args: KindClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("istio-multicloud:clusters:KindCluster", name, {}, opts);
-        this.name = name;
-        this.role = args.role;
-        this.network = args.network;
+        super("istio-multicloud:clusters:KindCluster", name, args, opts);
 
         const config = kindClusterConfig(args.nodeImage);
         const cluster = new command.local.Command(

@@ -4,111 +4,25 @@
  * with region, quota and load. Pure.
  */
 
-/** What decides a resource's duration: its type and inputs, and the cluster it lands in. */
-export interface ResourceFacts {
-    type: string;
-    name: string;
-    inputs: Record<string, any>;
-    /** The mesh cluster the resource belongs to, when it belongs to one. */
-    cluster?: { name: string; cloud: string; role: string };
-}
+import { allClouds } from "../../clouds";
+import { DurationRule, isType, ResourceFacts } from "./durationRules";
 
-/** One row of the table. */
-export interface DurationRule {
-    /** What the row is about, for the report. */
-    what: string;
-    matches: (r: ResourceFacts) => boolean;
-    /** Typical duration used in the estimate. */
-    seconds: number;
-    /** The range usually seen. */
-    range: string;
-    /** Where the figure comes from: a document or issue, or "estimate". */
-    source: string;
-}
+export type { DurationRule, ResourceFacts } from "./durationRules";
 
 /** Last path segment of a chart reference (`istiod`, `oci://registry/charts/istiod`). */
 function chartName(chart: unknown): string {
     return typeof chart === "string" ? chart.split("/").pop()! : "";
 }
 
-const isType = (...types: string[]) => (r: ResourceFacts) => types.includes(r.type);
 const isRelease = (chart: string, role?: string) => (r: ResourceFacts) =>
     r.type === "kubernetes:helm.sh/v3:Release" && chartName(r.inputs.chart) === chart && (role === undefined || r.cluster?.role === role);
-const isLoadBalancer = (clouds: string[]) => (r: ResourceFacts) =>
-    r.type === "kubernetes:core/v1:Service" && r.inputs.spec?.type === "LoadBalancer" && clouds.includes(r.cluster?.cloud ?? "");
 
-/** The table, first match wins. */
+/**
+ * The table, first match wins: each cloud's rows (from its module, clouds/<cloud>.ts; they match
+ * only that cloud's resources), then the rows of what every cluster has.
+ */
 export const durationTable: DurationRule[] = [
-    {
-        what: "EKS control plane (@pulumi/eks Cluster)",
-        matches: isType("eks:index:Cluster"),
-        seconds: 600,
-        range: "8-15 min",
-        source: "https://github.com/aws/containers-roadmap/issues/1227 (AWS: control plane creation averaged 15 min, being reduced); 10 min is an estimate for today",
-    },
-    {
-        what: "EKS managed node group",
-        matches: isType("eks:index:ManagedNodeGroup"),
-        seconds: 240,
-        range: "3-5 min",
-        source: "estimate",
-    },
-    {
-        what: "AKS managed cluster (control plane and system node pool)",
-        matches: isType("azure-native:containerservice:ManagedCluster"),
-        seconds: 480,
-        range: "6-10 min",
-        source: "estimate (https://github.com/Azure/AKS/issues/585 reported 20-30 min in 2018, since much reduced)",
-    },
-    {
-        what: "GKE regional cluster",
-        matches: isType("gcp:container/cluster:Cluster"),
-        seconds: 600,
-        range: "8-12 min",
-        source: "https://github.com/GoogleCloudPlatform/cluster-toolkit/pull/4215 (regional cluster: 8 min 49 s and 10 min 30 s)",
-    },
-    {
-        what: "GKE node pool",
-        matches: isType("gcp:container/nodePool:NodePool"),
-        seconds: 240,
-        range: "3-5 min",
-        source: "estimate",
-    },
-    {
-        what: "AWS NAT gateway",
-        matches: isType("aws:ec2/natGateway:NatGateway"),
-        seconds: 120,
-        range: "1-5 min",
-        source: "https://github.com/kubernetes/kops/pull/944 (pending to available takes minutes, up to 5)",
-    },
-    {
-        what: "GCP Cloud NAT",
-        matches: isType("gcp:compute/routerNat:RouterNat"),
-        seconds: 30,
-        range: "20-60 s",
-        source: "estimate",
-    },
-    {
-        what: "Azure role assignment, until it takes effect",
-        matches: isType("azure-native:authorization:RoleAssignment"),
-        seconds: 180,
-        range: "seconds to 30 min",
-        source: "https://learn.microsoft.com/en-us/answers/questions/524792/azure-rbac-replication-latency.html (Microsoft: up to 30 min); 3 min is an estimate",
-    },
-    {
-        what: "AWS NLB of a LoadBalancer Service",
-        matches: isLoadBalancer(["aws"]),
-        seconds: 180,
-        range: "2-5 min",
-        source: "https://github.com/kubernetes-sigs/aws-load-balancer-controller/issues/1786 (4-5 min until an NLB serves); 3 min until it has an address is an estimate",
-    },
-    {
-        what: "Azure or GCP load balancer of a LoadBalancer Service",
-        matches: isLoadBalancer(["azure", "gcp"]),
-        seconds: 90,
-        range: "1-2 min",
-        source: "estimate",
-    },
+    ...allClouds().flatMap((c) => c.durations),
     {
         what: "LoadBalancer Service on a cluster you run (existing, kind)",
         matches: (r) => r.type === "kubernetes:core/v1:Service" && r.inputs.spec?.type === "LoadBalancer",
@@ -166,31 +80,10 @@ export const durationTable: DurationRule[] = [
         source: "estimate",
     },
     {
-        what: "kind cluster (kind create cluster --wait)",
-        matches: (r) => r.type === "command:local:Command" && /^kind create cluster/.test(String(r.inputs.create ?? "")),
-        seconds: 90,
-        range: "1-3 min",
-        source: "estimate",
-    },
-    {
         what: "other Kubernetes objects (namespaces, secrets, Istio objects, Services)",
         matches: (r) => r.type.startsWith("kubernetes:"),
         seconds: 3,
         range: "seconds",
-        source: "estimate",
-    },
-    {
-        what: "GCP API enablement",
-        matches: isType("gcp:projects/service:Service"),
-        seconds: 45,
-        range: "30-90 s",
-        source: "estimate",
-    },
-    {
-        what: "GCP network, subnetwork, router, address, firewall rule, IAM member",
-        matches: (r) => r.type.startsWith("gcp:"),
-        seconds: 20,
-        range: "10-40 s",
         source: "estimate",
     },
     {
@@ -206,13 +99,6 @@ export const durationTable: DurationRule[] = [
         seconds: 0,
         range: "none",
         source: "computed locally by the provider, no cloud API",
-    },
-    {
-        what: "other cloud objects (VPC, subnets, routes, IAM, addresses, resource groups, identities)",
-        matches: (r) => r.type.startsWith("aws:") || r.type.startsWith("azure-native:"),
-        seconds: 10,
-        range: "seconds",
-        source: "estimate",
     },
     {
         what: "local commands",

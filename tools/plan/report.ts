@@ -3,6 +3,7 @@
  * per cluster its place in the mesh, its Helm releases, the remote secrets it holds and where
  * its remotePilotAddress comes from.
  */
+import { cloudModule } from "../../clouds";
 import type { ClusterConfig, MeshConfig } from "../../stacks/config";
 import { Recorder, Registration, reveal } from "../synthetic/engine";
 import { formatDuration } from "./durations";
@@ -42,18 +43,6 @@ export interface PlannedCluster {
     pilotAddress?: PilotAddressSource;
 }
 
-/** The static address a primary's east-west gateway takes on each cloud. */
-const eastWestAddressKind: Record<string, string> = {
-    aws: "Elastic IP",
-    azure: "static public IP",
-    gcp: "regional static address",
-    existing: "configured eastWestAddress",
-    kind: "MetalLB address set as eastWestAddress",
-};
-
-/** Clouds whose addresses the program allocates; in a plan they are synthetic. */
-const allocatingClouds = new Set(["aws", "azure", "gcp"]);
-
 function releaseOf(r: Registration): PlannedRelease {
     return {
         name: String(r.inputs.name),
@@ -79,11 +68,13 @@ export function plannedClusters(rec: Recorder, config: MeshConfig): PlannedClust
             const primary = config.clusters.find((p) => p.name === c.primary)!;
             const istiod = releases.find((r) => r.name === "istiod");
             const value = (istiod?.values as any)?.global?.remotePilotAddress;
+            // What the primary's cloud says of its address; allocated ones are synthetic in a plan.
+            const { eastWestAddressKind, allocatesAddresses } = cloudModule(primary.cloud).plan;
             planned.pilotAddress = {
                 primary: primary.name,
-                kind: eastWestAddressKind[primary.cloud] ?? "east-west address",
+                kind: eastWestAddressKind,
                 value: value === undefined ? "(not set)" : String(value),
-                synthetic: allocatingClouds.has(primary.cloud),
+                synthetic: allocatesAddresses,
             };
         }
         return planned;

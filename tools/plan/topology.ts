@@ -3,6 +3,7 @@
  * remote -> primary ("controlled by") and, dashed, primary -> each cluster whose remote secret
  * it holds. Pure: the validated config (and any addresses already known) in, text out.
  */
+import { cloudModule } from "../../clouds";
 import type { MeshConfig } from "../../stacks/config";
 import { remoteSecretPlacement } from "../../components/mesh/topology";
 
@@ -11,8 +12,6 @@ export type KnownAddresses = Record<string, { eastWest?: string; ingress?: strin
 
 /** The part of the config the topology shows. */
 export type TopologyConfig = Pick<MeshConfig, "clusters">;
-
-const cloudNames: Record<string, string> = { aws: "AWS EKS", azure: "Azure AKS", gcp: "GCP GKE", existing: "existing cluster", kind: "kind" };
 
 /** Text shown for an address nobody knows before `pulumi up`. */
 export const notYetAllocated = "allocated at deploy";
@@ -39,7 +38,7 @@ export function topologyMermaid(config: TopologyConfig, known: KnownAddresses = 
     networks.forEach((network, i) => {
         lines.push(`    subgraph net${i} [${label([`network ${network}`])}]`);
         for (const c of config.clusters.filter((x) => x.network === network)) {
-            const where = [cloudNames[c.cloud] ?? c.cloud, c.region].filter(Boolean).join(" ");
+            const where = [cloudModule(c.cloud).title, c.region].filter(Boolean).join(" ");
             const eastWest = known[c.name]?.eastWest ?? c.eastWestAddress ?? notYetAllocated;
             const text = [c.name, `${where} · ${c.role}`, `east-west: ${eastWest}`];
             if (c.ingress) text.push(`ingress: ${known[c.name]?.ingress ?? c.ingressAddress ?? notYetAllocated}`);

@@ -5,10 +5,7 @@
  * tests, in `npm run plan` and in `npm run bench`. None of it exists in any cloud.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { awsCalls, awsResources } from "./aws";
-import { azureCalls, azureResources } from "./azure";
-import { commandResources } from "./command";
-import { gcpCalls, gcpResources } from "./gcp";
+import { allClouds } from "../../../clouds";
 import { kubernetesResources } from "./kubernetes";
 import { randomResources } from "./random";
 import { stackReferenceResources } from "./stacks";
@@ -23,16 +20,14 @@ export type { CallResult, ResourceOutputs } from "./types";
 const resourceOutputs: Record<string, ResourceOutputs> = {
     // The engine's built-in Stash keeps the input of its first deployment as its output.
     "pulumi:index:Stash": ({ inputs }) => ({ output: inputs.input }),
-    ...awsResources,
-    ...commandResources,
-    ...azureResources,
-    ...gcpResources,
+    // What each cloud's providers answer: registered by its module (clouds/<cloud>.ts).
+    ...Object.assign({}, ...allClouds().map((c) => c.synthetic.resources)),
     ...kubernetesResources,
     ...randomResources,
     ...stackReferenceResources,
     ...tlsResources,
 };
-const callResults: Record<string, CallResult> = { ...awsCalls, ...azureCalls, ...gcpCalls };
+const callResults: Record<string, CallResult> = Object.assign({}, ...allClouds().map((c) => c.synthetic.calls ?? {}));
 
 /**
  * Mocks that answer like the real providers: the resource's inputs echoed back, plus the
