@@ -12,6 +12,7 @@ import {
     retiredLocationOf,
 } from "./istioReleases";
 import { nodeShape, primaryNodeMinimum } from "./nodeSizes";
+import { checkRevisions, MeshRevisions, revisionCapacityWarnings, revisionExpectations, revisionsSchema } from "./revisions";
 
 /** Config namespace of every key this program reads. */
 export const configNamespace = "istio-multicloud";
@@ -84,6 +85,7 @@ const clusterSchema = z.strictObject({
 const configSchema = z.strictObject({
     meshId: z.string().regex(dnsLabel).optional(),
     istioVersion: z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/).optional(),
+    ...revisionsSchema,
     chartRepository: z.string().regex(/^(https:\/\/|oci:\/\/)\S+$/).optional(),
     imageHub: z
         .string()
@@ -147,6 +149,7 @@ const expectations: Record<string, string> = {
     "rootCa.certPem": "a PEM certificate (-----BEGIN CERTIFICATE-----)",
     "rootCa.keyPem": "a PEM private key (-----BEGIN ... PRIVATE KEY-----)",
     "ingressTls.credentialName": "the name of a TLS Secret in istio-ingress, such as hello-tls",
+    ...revisionExpectations,
 };
 
 /** A validated cluster entry with every default applied. */
@@ -202,7 +205,10 @@ export interface PeerConfig {
 /** The whole validated stack config. */
 export interface MeshConfig {
     meshId: string;
+    /** Istio version of the charts; with revisions, the newest revision's (that of `base`). */
     istioVersion: string;
+    /** Canary control-plane revisions and the default tag's target; undefined: one unrevisioned control plane. */
+    revisions?: MeshRevisions;
     chartRepository: string;
     /** Registry path of Istio's images (istiod, proxies) and the demo's: docker.io/istio or a mirror. */
     imageHub: string;
@@ -260,6 +266,7 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
                 trafficPolicy: configSchema.shape.trafficPolicy.unwrap().shape,
                 ingressTls: configSchema.shape.ingressTls.unwrap().shape,
                 peers: configSchema.shape.peers.unwrap().element.shape,
+                revisions: configSchema.shape.revisions.unwrap().element.shape,
                 rootCa: configSchema.shape.rootCa.unwrap().shape,
             };
             const shape = shapes[generic];
@@ -378,11 +385,16 @@ export function parseMeshConfig(
     const input = parsed.data;
     const kubeconfigs = input.kubeconfigs ?? {};
 
-    const istioVersion = input.istioVersion ?? defaults.istioVersion;
-    const versionProblem = istioVersionProblem(istioVersion);
+    const revisionCheck = checkRevisions(input);
+    problems.push(...revisionCheck.problems);
+    const istioVersion = revisionCheck.istioVersion ?? input.istioVersion ?? defaults.istioVersion;
+    const versionProblem = input.revisions ? undefined : istioVersionProblem(istioVersion);
     if (versionProblem) problems.push(`istioVersion: ${versionProblem}`);
-    // Kubernetes versions are checked against the configured minor (the newest when it is refused).
-    const istioMinor = istioMinorOf(istioVersion) ?? istioMinors[istioMinors.length - 1];
+    // Kubernetes versions are checked against the configured minor (the newest when it is refused),
+    // with revisions against the range every revision supports.
+    const istioMinor = revisionCheck.kubernetes
+        ? { minor: revisionCheck.kubernetes.minors, kubernetes: revisionCheck.kubernetes }
+        : istioMinorOf(istioVersion) ?? istioMinors[istioMinors.length - 1];
     const kubernetesMinors = { ...istioMinor.kubernetes, remoteMin: Math.max(remoteKubernetesMin, istioMinor.kubernetes.min) };
 
     // Istio's retired artefact locations fail every pull once they are gone: refuse them up front
@@ -670,10 +682,12 @@ export function parseMeshConfig(
     if (problems.length > 0) {
         throw new ConfigError(problems);
     }
+    warnings.push(...revisionCapacityWarnings(revisionCheck.revisions, clusters));
     return {
         config: {
             meshId: input.meshId ?? defaults.meshId,
             istioVersion,
+            ...(revisionCheck.revisions ? { revisions: revisionCheck.revisions } : {}),
             chartRepository,
             imageHub,
             protectRootCa: input.protectRootCa ?? defaults.protectRootCa,
@@ -713,7 +727,7 @@ export function loadMeshConfig(): { config: MeshConfig; warnings: string[] } {
             raw[key] = value;
         }
         // Scalars arrive as strings; keep strings that merely look like numbers as strings.
-        if (["meshId", "istioVersion", "chartRepository", "imageHub", "mtlsMode"].includes(key)) raw[key] = value;
+        if (["meshId", "istioVersion", "chartRepository", "imageHub", "mtlsMode", "defaultRevision"].includes(key)) raw[key] = value;
     }
     return parseMeshConfig(raw, { gcpProject: pulumi.runtime.allConfig()["gcp:project"] });
 }
