@@ -385,7 +385,7 @@ export function parseMeshConfig(
     const input = parsed.data;
     const kubeconfigs = input.kubeconfigs ?? {};
 
-    const revisionCheck = checkRevisions(input);
+    const revisionCheck = checkRevisions(input, defaults.istioVersion);
     problems.push(...revisionCheck.problems);
     const istioVersion = revisionCheck.istioVersion ?? input.istioVersion ?? defaults.istioVersion;
     const versionProblem = input.revisions ? undefined : istioVersionProblem(istioVersion);

@@ -116,7 +116,7 @@ export function wireMesh(
                 eastWestAddress: view?.published?.eastWestAddress,
                 remoteSecret: view?.remoteSecret,
                 attached: view?.published?.remoteSecrets ?? [],
-                revisions: view?.published?.revisions?.map((r) => r.name),
+                revisions: view?.published?.revisions,
             };
         }),
         revisions: config.revisions,

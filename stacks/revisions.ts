@@ -44,8 +44,13 @@ export interface RevisionCheck {
 /**
  * Checks `revisions` and `defaultRevision` (as the schema let them through) against
  * `istioVersion`. Every problem names its key, the bad value and what is valid.
+ * `projectDefault` is the istioVersion Pulumi.yaml declares: Pulumi hands it to the program as
+ * if the stack had set it, so only another value counts as set together with revisions.
  */
-export function checkRevisions(input: { istioVersion?: string; revisions?: IstioRevision[]; defaultRevision?: string }): RevisionCheck {
+export function checkRevisions(
+    input: { istioVersion?: string; revisions?: IstioRevision[]; defaultRevision?: string },
+    projectDefault?: string,
+): RevisionCheck {
     const problems: string[] = [];
     const { revisions } = input;
     if (revisions === undefined) {
@@ -54,7 +59,7 @@ export function checkRevisions(input: { istioVersion?: string; revisions?: Istio
         }
         return { problems };
     }
-    if (input.istioVersion !== undefined) {
+    if (input.istioVersion !== undefined && input.istioVersion !== projectDefault) {
         problems.push(
             `istioVersion: ${show(input.istioVersion)} is set together with revisions; with revisions each revision names its version (keep the running version as revision {name: "default", version: ${show(input.istioVersion)}} and remove istioVersion)`,
         );

@@ -150,6 +150,8 @@ export class ControlPlane extends pulumi.ComponentResource {
      * revision the default tag points at: the one that must survive the removal of another.
      */
     public readonly istiod: k8s.helm.v3.Release;
+    /** The revision the default tag points at in this cluster (`default`: the unrevisioned istiod). */
+    public readonly defaultRevision: string;
     /** The istiod release of each revision, by revision name. */
     public readonly istiods = new Map<string, k8s.helm.v3.Release>();
     /** The `cacerts` secret on a primary. */
@@ -226,6 +228,7 @@ export class ControlPlane extends pulumi.ComponentResource {
             );
             this.istiods.set(revision.name, release);
         }
+        this.defaultRevision = revisions.defaultRevision;
         this.istiod = this.istiods.get(revisions.defaultRevision) ?? [...this.istiods.values()][0];
         this.registerOutputs({});
     }

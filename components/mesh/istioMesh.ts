@@ -48,7 +48,7 @@ export interface IstioMeshPeer {
      * The revisions it runs, when its owner published them; a published peer without them runs
      * the unrevisioned control plane only (a stack from before revisions).
      */
-    revisions?: string[];
+    revisions?: IstioRevision[];
 }
 
 /** Where every primary's intermediate CA comes from. */
@@ -130,6 +130,8 @@ export class IstioMesh extends pulumi.ComponentResource {
     private readonly gateways = new Map<string, EastWestGateway>();
     private readonly ingresses = new Map<string, IngressGateway>();
     private readonly tags = new Map<string, RevisionTag>();
+    /** The revisions each member runs (with revisions configured). */
+    private readonly installedRevisions = new Map<string, IstioRevision[]>();
     /** The revision the default tag points at in this run (`default` without revisions). */
     private readonly tag: string;
 
@@ -177,9 +179,7 @@ export class IstioMesh extends pulumi.ComponentResource {
                 eastWestAddress: this.gateways.get(name)?.address ?? m.eastWest.address?.ip,
                 ingressAddress: this.ingresses.get(name)?.address,
                 attached: this.members[name]?.attached ?? [],
-                ...(this.args.revisions && cp
-                    ? { revisions: this.args.revisions.revisions.filter((r) => cp.istiods.has(r.name)), defaultRevision: this.tag }
-                    : {}),
+                ...(this.args.revisions && cp ? { revisions: this.installedRevisions.get(name), defaultRevision: cp.defaultRevision } : {}),
             };
         }
     }
@@ -207,7 +207,7 @@ export class IstioMesh extends pulumi.ComponentResource {
     /** Whether a peer runs a revision, as far as it published. */
     private peerRuns(peer: IstioMeshPeer, revision: string): boolean {
         if (!peer.published) return false;
-        return (peer.revisions ?? [unrevisioned]).includes(revision);
+        return (peer.revisions?.map((r) => r.name) ?? [unrevisioned]).includes(revision);
     }
 
     private primaryOf(name: string): string | undefined {
@@ -316,6 +316,27 @@ export class IstioMesh extends pulumi.ComponentResource {
     }
 
     /**
+     * Revisions a primary keeps although this stack's config removed them, while remotes of it
+     * in other stacks still run them (their webhooks and proxies call it): the remotes' stacks
+     * remove them first, and the primary's next pass follows.
+     */
+    private keptForPeerRemotes(cluster: MeshCluster): IstioRevision[] {
+        if (cluster.role !== "primary") return [];
+        const configured = new Set(this.args.revisions!.revisions.map((r) => r.name));
+        const kept = new Map<string, IstioRevision>();
+        for (const peer of this.args.peers ?? []) {
+            if (peer.role !== "remote" || peer.primary !== cluster.name || !peer.published) continue;
+            // A remote's stack from before revisions publishes none: what it runs is unknown here.
+            for (const r of peer.revisions ?? []) {
+                if (configured.has(r.name) || kept.has(r.name)) continue;
+                kept.set(r.name, r);
+                this.waiting.push(`${cluster.name}: keeps revision ${r.name} while its remote ${peer.name} runs it (remove it from that stack first)`);
+            }
+        }
+        return [...kept.values()];
+    }
+
+    /**
      * The revisions a cluster runs: all of them on a primary; on a remote those its primary
      * runs, each after the primary's istiod of that revision (a peer primary: once it has
      * published the revision), since the remote's webhooks of a revision call that istiod.
@@ -324,7 +345,7 @@ export class IstioMesh extends pulumi.ComponentResource {
         const configured = this.args.revisions;
         if (!configured) return undefined;
         const revisions: ControlPlaneRevision[] = [];
-        for (const r of configured.revisions) {
+        for (const r of [...configured.revisions, ...this.keptForPeerRemotes(cluster)]) {
             const charts = { repository: this.args.charts.repository, version: r.version };
             if (cluster.role === "primary" || r.name === unrevisioned) {
                 revisions.push({ name: r.name, charts, after: [] });
@@ -339,9 +360,11 @@ export class IstioMesh extends pulumi.ComponentResource {
             const primaryIstiod = this.controlPlanes.get(primaryName)?.istiods.get(r.name);
             revisions.push({ name: r.name, charts, after: primaryIstiod ? [primaryIstiod] : [] });
         }
+        this.installedRevisions.set(cluster.name, revisions.map((r) => ({ name: r.name, version: r.charts.version })));
         return {
             revisions,
-            defaultRevision: this.tag,
+            // Where the tag cannot point yet (a revision this remote waits for), the unrevisioned istiod keeps injecting.
+            defaultRevision: revisions.some((r) => r.name === this.tag) ? this.tag : unrevisioned,
             tagWebhooks: tagsReady.then((tags) => {
                 const tag = tags.get(cluster.name);
                 return tag ? [tag] : [];
@@ -367,7 +390,7 @@ export class IstioMesh extends pulumi.ComponentResource {
                     primary.name,
                     {
                         exposeIstiod: remotesOf(primary.name, this.topology).length > 0,
-                        revisions: this.args.revisions?.revisions.map((r) => r.name),
+                        revisions: this.installedRevisions.get(primary.name)?.map((r) => r.name),
                         provider: primary.provider,
                         controlPlane: this.controlPlaneOf(primary.name),
                     },
@@ -466,9 +489,10 @@ export class IstioMesh extends pulumi.ComponentResource {
         });
     }
 
-    /** Charts of the gateways: those of the revision that injects them (the default tag's). */
-    private get gatewayCharts() {
-        const revision = this.args.revisions?.revisions.find((r) => r.name === this.tag);
+    /** Charts of a cluster's gateways: those of the revision that injects them (its default tag's). */
+    private gatewayCharts(cluster: MeshCluster) {
+        const tag = this.controlPlanes.get(cluster.name)!.defaultRevision;
+        const revision = this.installedRevisions.get(cluster.name)?.find((r) => r.name === tag);
         return revision ? { repository: this.args.charts.repository, version: revision.version } : this.args.charts;
     }
 
@@ -479,18 +503,20 @@ export class IstioMesh extends pulumi.ComponentResource {
      * remote, until the path to its primary's istiod of that revision is up.
      */
     private installRevisionTag(cluster: MeshCluster) {
-        if (this.tag === unrevisioned) return;
-        const revisionUp = [...this.controlPlanes.values()].flatMap((cp) => cp.istiods.get(this.tag) ?? []);
+        const target = this.controlPlanes.get(cluster.name)!.defaultRevision;
+        if (target === unrevisioned) return;
+        const revisionUp = [...this.controlPlanes.values()].flatMap((cp) => cp.istiods.get(target) ?? []);
         this.tags.set(
             cluster.name,
             new RevisionTag(
                 `${cluster.name}-revision-tag-default`,
                 {
                     tag: "default",
-                    revision: this.tag,
+                    revision: target,
                     injectionPath: cluster.role === "remote" ? `/inject/cluster/${cluster.name}/net/${cluster.network}` : "/inject",
                     provider: cluster.provider,
-                    revisionReady: [...new Set([...revisionUp, ...this.injectionPath(cluster)!])],
+                    // Not attached yet (a remote whose primary has not attached it): its own istiod only.
+                    revisionReady: [...new Set([...revisionUp, ...(this.injectionPath(cluster) ?? [this.controlPlanes.get(cluster.name)!.istiod])])],
                 },
                 { parent: this },
             ),
@@ -498,6 +524,7 @@ export class IstioMesh extends pulumi.ComponentResource {
     }
 
     private installEastWestGateways(attached: IstioMeshMember[]) {
+        // Each cluster's tag before its gateway, whose pods it injects.
         for (const member of attached) {
             const cluster = member.cluster;
             this.installRevisionTag(cluster);
@@ -509,8 +536,8 @@ export class IstioMesh extends pulumi.ComponentResource {
                         network: cluster.network,
                         address: member.eastWest.address,
                         allowedSourceRanges: member.eastWest.sourceRanges,
-                        charts: this.gatewayCharts,
-                        injectedBy: this.tag,
+                        charts: this.gatewayCharts(cluster),
+                        injectedBy: this.controlPlanes.get(cluster.name)!.defaultRevision,
                         provider: cluster.provider,
                         nodesReady: cluster.nodesReady,
                         injectionReady: this.injectionReady(cluster)!,
@@ -519,6 +546,8 @@ export class IstioMesh extends pulumi.ComponentResource {
                 ),
             );
         }
+        // A cluster not attached yet gets its tag too: its unrevisioned istiod gives up its webhook with the tag's move.
+        for (const cluster of this.installed.filter((c) => !this.tags.has(c.name))) this.installRevisionTag(cluster);
     }
 
     /** Zero trust by default: mesh-wide mTLS on every primary (it governs its remotes too). */
@@ -543,8 +572,8 @@ export class IstioMesh extends pulumi.ComponentResource {
                     {
                         address: member.ingress!.address,
                         allowedSourceRanges: member.ingress!.sourceRanges,
-                        charts: this.gatewayCharts,
-                        injectedBy: this.tag,
+                        charts: this.gatewayCharts(cluster),
+                        injectedBy: this.controlPlanes.get(cluster.name)!.defaultRevision,
                         provider: cluster.provider,
                         nodesReady: cluster.nodesReady,
                         injectionReady: this.injectionReady(cluster)!,

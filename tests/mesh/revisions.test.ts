@@ -69,6 +69,10 @@ describe("revisions in config", () => {
         ]);
     });
 
+    it("accepts Pulumi.yaml's istioVersion default beside revisions: Pulumi hands it to every stack", () => {
+        expect(parseMeshConfig(raw({ istioVersion: "1.31.1", revisions: [{ name: "1-31", version: "1.31.1" }] })).config.revisions).toBeDefined();
+    });
+
     it("refuses a bad revision name, a duplicate, an unsupported version and a defaultRevision that is not a revision", () => {
         expect(problems({ revisions: [{ name: "1.31", version: "1.31.1" }] })).toEqual([expect.stringMatching(/^revisions\[0\]\.name: "1\.31" is not a DNS-1123 label/)]);
         expect(problems({ revisions: [{ name: "a", version: "1.31.1" }, { name: "a", version: "1.31.1" }], defaultRevision: "a" })).toEqual([
@@ -297,6 +301,95 @@ describe("a 1.30 to 1.31 canary upgrade of the dev stack", () => {
     it("refuses to remove the newest revision: base would downgrade the CRDs", async () => {
         expect(await refused({ ...devWithoutVersion, revisions: [{ name: "default", version: "1.30.4" }] }, added.outputs)).toEqual([
             expect.stringMatching(/^revisions: removes revision "1-31" \(Istio 1\.31\.1\), the newest: base \(Istio's CRDs\) runs the newest revision's version and would go down to 1\.30\.4/),
+        ]);
+    });
+});
+
+describe("a canary upgrade of a mesh split over two stacks", () => {
+    const EAST = "acme/istio-multicloud/east-team";
+    const WEST = "acme/istio-multicloud/west-team";
+    const east = (extra: Record<string, unknown>) => ({
+        clusters: [{ name: "east", cloud: "aws", region: "us-east-1", network: "net-east" }],
+        peers: [{ name: "west", stack: WEST, role: "remote", network: "net-west", primary: "east" }],
+        ...extra,
+    });
+    const west = (extra: Record<string, unknown>) => ({
+        clusters: [{ name: "west", cloud: "gcp", region: "us-west1", project: "acme-mesh", network: "net-west", role: "remote", primary: "east" }],
+        peers: [{ name: "east", stack: EAST, role: "primary", network: "net-east" }],
+        rootCaFrom: EAST,
+        ...extra,
+    });
+    const v130 = { istioVersion: "1.30.4" };
+    const canary = { revisions: [{ name: "default", version: "1.30.4" }, { name: "1-31", version: "1.31.1" }], defaultRevision: "1-31" };
+    const done = { revisions: [{ name: "1-31", version: "1.31.1" }], defaultRevision: "1-31" };
+
+    type Run = { rec: Recorder; published: PublishedStack };
+    /** One stack's run: it reads its peer's last outputs and, as its previous run, its own. */
+    async function pass(stack: "east-team" | "west-team", config: Record<string, unknown>, own?: Run, peer?: Run): Promise<Run> {
+        const stacks: Record<string, PublishedStack> = {};
+        if (own) stacks[stack] = own.published;
+        if (peer) stacks[stack === "east-team" ? WEST : EAST] = peer.published;
+        const rec = startMockEngine(config, { stack, secretKeys: ["kubeconfigs"], publishedStacks: stacks });
+        const outputs = await buildMesh();
+        await settle();
+        return { rec, published: { outputs: await plain(outputs), secretOutputNames: ["kubeconfigs", "remoteSecrets", "caBundles"] } };
+    }
+    const tagOf = (r: Run, cluster: string) => r.rec.inCluster(MWC, cluster, "istio-revision-tag-default").map((t) => t.inputs.metadata.labels["istio.io/rev"]);
+    const waiting = (r: Run) => (r.published.outputs as any).waitingFor ?? [];
+
+    let eastA: Run, westB: Run, eastC: Run, westD: Run;
+    let earlyProblem: unknown;
+    beforeAll(async () => {
+        // The mesh as it runs on 1.30, unrevisioned, after its four passes.
+        let e = await pass("east-team", east(v130));
+        let w = await pass("west-team", west(v130), undefined, e);
+        e = await pass("east-team", east(v130), e, w);
+        w = await pass("west-team", west(v130), w, e);
+        // The remote's stack upgraded to a newer minor before its primary's: refused (as without revisions).
+        earlyProblem = await pass("west-team", west(canary), w, e).catch((err) => err);
+        // npm run mesh: A, B, C, D.
+        eastA = await pass("east-team", east(canary), e, w);
+        westB = await pass("west-team", west(canary), w, eastA);
+        eastC = await pass("east-team", east(canary), eastA, westB);
+        westD = await pass("west-team", west(canary), westB, eastC);
+    });
+
+    it("makes a remote's stack wait for its primary's revision (and refuses a newer minor on the remote first)", async () => {
+        expect(String(earlyProblem)).toMatch(/a remote may not run a newer Istio minor than its primary: upgrade the primary's stack first/);
+        expect(valuesOf(release(westB.rec, "west", "istiod-1-31"))).toMatchObject({ profile: "remote", revision: "1-31" });
+        // A patch canary on the remote's stack first: it waits for the primary's.
+        const patch = { revisions: [...canary.revisions, { name: "1-31-2", version: "1.31.2" }], defaultRevision: "1-31" };
+        const westFirst = await pass("west-team", west(patch), westD, eastC);
+        expect(westFirst.rec.inCluster(RELEASE, "west", "istiod-1-31-2")).toEqual([]);
+        expect(waiting(westFirst)).toContain("west: revision 1-31-2 waits until its primary east runs it");
+        const eastThen = await pass("east-team", east(patch), eastC, westFirst);
+        const westThen = await pass("west-team", west(patch), westFirst, eastThen);
+        expect(westThen.rec.dependsOn(release(westThen.rec, "west", "istiod-1-31-2"), release(westThen.rec, "west", "istio-base"))).toBe(true);
+        expect(valuesOf(release(westThen.rec, "west", "istiod-1-31-2")).revision).toBe("1-31-2");
+    });
+
+    it("moves each stack's tag once every cluster of the mesh runs the revision, pass by pass", () => {
+        expect(tagOf(eastA, "east")).toEqual([]);
+        expect(waiting(eastA)).toContain("default tag: stays at revision default until west runs revision 1-31 (pulumi up on their stacks)");
+        expect(valuesOf(release(eastA.rec, "east", "istiod")).global.operatorManageWebhooks).toBeUndefined();
+        expect(tagOf(westB, "west")).toEqual(["1-31"]);
+        expect(westB.rec.oneIn(MWC, "west", "istio-revision-tag-default").inputs.webhooks[0].clientConfig.service.path).toBe("/inject/cluster/west/net/net-west");
+        expect(tagOf(eastC, "east")).toEqual(["1-31"]);
+        expect(tagOf(westD, "west")).toEqual(["1-31"]);
+        expect((eastC.published.outputs as any).clusters.east).toMatchObject({ defaultRevision: "1-31", revisions: canary.revisions });
+    });
+
+    it("keeps a revision on the primary while a remote of another stack still runs it", async () => {
+        const eastRemoves = await pass("east-team", east(done), eastC, westD);
+        expect(release(eastRemoves.rec, "east", "istiod").inputs.version).toBe("1.30.4");
+        expect(waiting(eastRemoves)).toContain("east: keeps revision default while its remote west runs it (remove it from that stack first)");
+        const westRemoves = await pass("west-team", west(done), westD, eastRemoves);
+        expect(westRemoves.rec.inCluster(RELEASE, "west", "istiod")).toEqual([]);
+        const eastAfter = await pass("east-team", east(done), eastRemoves, westRemoves);
+        expect(eastAfter.rec.inCluster(RELEASE, "east", "istiod")).toEqual([]);
+        expect(eastAfter.rec.one(VS, "east-istiod-vs").inputs.spec.tls.map((t: any) => t.route[0].destination.host)).toEqual([
+            "istiod-1-31.istio-system.svc.cluster.local",
+            "istiod-1-31.istio-system.svc.cluster.local",
         ]);
     });
 });
