@@ -132,6 +132,16 @@ describe("a 1.30 to 1.31 canary upgrade of the dev stack", () => {
         removed = await run(steps.removeOld, moved.outputs);
     });
 
+    it("registers exactly what istioVersion registers for the unrevisioned install kept as the only revision", async () => {
+        const only = await run({ ...devWithoutVersion, revisions: [{ name: "default", version: "1.30.4" }] }, before.outputs);
+        const shape = (rec: Recorder) =>
+            rec.all
+                .map((r) => ({ urn: r.engineUrn, inputs: reveal(r.inputs), deps: r.dependencies.map((d) => rec.byUrn(d)?.engineUrn ?? d).sort() }))
+                .sort((x, y) => (x.urn < y.urn ? -1 : 1));
+        // As JSON: the inputs hold class instances (assets) that compare by reference otherwise.
+        expect(JSON.stringify(shape(only.rec), null, 1)).toEqual(JSON.stringify(shape(before.rec), null, 1));
+    });
+
     it("keeps every resource of the unrevisioned stack, with its inputs, when the canary is added (base alone moves up to 1.31)", () => {
         const after = new Map(added.rec.all.map((r) => [r.engineUrn, r]));
         const changed: string[] = [];
