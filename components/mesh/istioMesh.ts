@@ -158,12 +158,11 @@ export class IstioMesh extends pulumi.ComponentResource {
             this.placeRemoteSecrets();
             const attached = this.attachedMembers();
             this.installEastWestGateways(attached);
-            tagsMade(this.tags);
             this.enforceMtls();
             this.installIngressGateways(attached);
             if (args.demo) this.installDemo(attached, args.demo);
         } finally {
-            // Never leave a registration waiting on tags that will not come.
+            // Every tag is declared by now; and a failed step must not leave a registration waiting.
             tagsMade(this.tags);
         }
         this.describeMembers();

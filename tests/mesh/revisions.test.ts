@@ -5,6 +5,8 @@ import type { PublishedStack } from "../../tools/synthetic/outputs";
 import { Recorder, Registration, reveal, settle, startMockEngine } from "../harness";
 import { gatewayValueErrors, unknownChartKeys } from "../stacks/chartValues";
 import { stackFileConfig } from "../stacks/fixtures";
+import { kubernetesExplicitProvider, noCredentialsInPlainConfig } from "../../policy/policies";
+import { violations } from "../policy/harness";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const MWC = "kubernetes:admissionregistration.k8s.io/v1:MutatingWebhookConfiguration";
@@ -276,6 +278,29 @@ describe("a 1.30 to 1.31 canary upgrade of the dev stack", () => {
             const tokenMoved = moved.rec.oneIn(SECRET, c, "istio-reader-service-account-istio-remote-secret-token");
             expect(moved.rec.dependsOn(tokenMoved, release(moved.rec, c, "istiod"))).toBe(false);
             expect(moved.rec.dependsOn(tokenMoved, release(moved.rec, c, "istiod-1-31"))).toBe(true);
+        }
+    });
+
+    it("gives every new object its own cluster's provider and passes the policy pack, at every step", async () => {
+        for (const { rec } of [added, moved, removed]) {
+            for (const r of rec.all.filter((x) => x.custom && x.type.startsWith("kubernetes:") && !x.type.startsWith("pulumi:"))) {
+                expect({ resource: r.name, cluster: clusters.includes(rec.clusterOf(r) ?? "") }).toEqual({ resource: r.name, cluster: true });
+            }
+            for (const policy of [kubernetesExplicitProvider, noCredentialsInPlainConfig]) {
+                const found: string[] = [];
+                for (const r of rec.all) {
+                    const provider = rec.providerOf(r);
+                    found.push(
+                        ...(await violations(policy, {
+                            type: r.type,
+                            name: r.name,
+                            props: reveal(r.inputs),
+                            provider: provider ? { type: provider.type, name: provider.name, urn: provider.urn, props: {} } : undefined,
+                        })),
+                    );
+                }
+                expect(found).toEqual([]);
+            }
         }
     });
 
