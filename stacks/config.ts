@@ -12,6 +12,7 @@ import { defaultZones, minEksZones } from "../clouds/aws";
 import { clusterDefaults, ipv4 } from "../clouds/cloud";
 import { defaultChartRepository, defaultImageHub, defaultIstioVersion } from "./istioReleases";
 import { checkMeshConfig, helloworldDefaults, redactor } from "./configRules";
+import { checkRevisions, MeshRevisions, revisionExpectations, revisionsSchema } from "./revisions";
 
 /** Config namespace of every key this program reads. */
 export const configNamespace = "istio-multicloud";
@@ -128,6 +129,16 @@ export const topFields = {
     istioVersion: {
         schema: z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/).default(defaults.istioVersion),
         doc: "chart version of `base`, `istiod`, `gateway`: `1.30.4` or a later 1.30.x, or any 1.31.x release; other minors, 1.30.0–1.30.3 and pre-releases are errors (see [upgrades.md](upgrades.md))",
+    },
+    revisions: {
+        schema: revisionsSchema.revisions,
+        doc: "`[{name, version}]`: canary control planes, one istiod per revision in every cluster (name a DNS label such as `1-31`, `default` for the unrevisioned install you have; version a supported Istio release); instead of `istioVersion` (see [upgrades.md](upgrades.md#upgrading-istio))",
+        typeText: "list",
+    },
+    defaultRevision: {
+        schema: revisionsSchema.defaultRevision,
+        doc: "the revision the `default` tag points at (namespaces labelled `istio-injection=enabled` and the gateways); required with more than one revision",
+        defaultText: "the only revision",
     },
     chartRepository: {
         schema: z.string().regex(/^(https:\/\/|oci:\/\/)\S+$/).default(defaults.chartRepository),
@@ -286,8 +297,14 @@ function resolveCluster(c: ClusterInput, i: number, input: ConfigInput, context:
 /** The whole validated config: the schema's output, clusters resolved. */
 function resolveConfig(input: ConfigInput, context: ConfigContext) {
     const versions = helloworldDefaults(input.clusters, input.peers);
+    // With revisions, `istioVersion` is the newest revision's (that of `base` and the contract).
+    const revisionCheck = checkRevisions(input, defaults.istioVersion);
+    const { defaultRevision: _defaultRevision, ...rest } = input;
     return {
-        ...input,
+        ...rest,
+        istioVersion: revisionCheck.istioVersion ?? input.istioVersion,
+        /** Canary control-plane revisions and the default tag's target; undefined: one unrevisioned control plane. */
+        revisions: revisionCheck.revisions as MeshRevisions | undefined,
         /** Optional traffic policy for the demo. */
         trafficPolicy: input.trafficPolicy ?? { localityFailover: false, versionHeader: false },
         clusters: input.clusters.map((c, i) => resolveCluster(c, i, input, context, versions)),
@@ -354,6 +371,7 @@ const expectations: Record<string, string> = {
     rootCaFrom: "a fully qualified stack name such as acme/istio-multicloud/eks-team",
     "rootCa.certPem": "a PEM certificate (-----BEGIN CERTIFICATE-----)",
     "rootCa.keyPem": "a PEM private key (-----BEGIN ... PRIVATE KEY-----)",
+    ...revisionExpectations,
     kubeconfigs: "a map of existing cluster name to kubeconfig",
 };
 
@@ -365,6 +383,7 @@ const keysAt: Record<string, string[]> = {
     trafficPolicy: ["localityFailover", "versionHeader"],
     ingressTls: ["host", "credentialName"],
     peers: ["name", "stack", "role", "network", "primary"],
+    revisions: ["name", "version"],
     rootCa: ["certPem", "keyPem"],
 };
 
@@ -531,7 +550,7 @@ export function rawMeshConfig(values: Record<string, string>): Record<string, un
             raw[key] = value;
         }
         // Scalars arrive as strings; keep strings that merely look like numbers as strings.
-        if (["meshId", "istioVersion", "chartRepository", "imageHub", "mtlsMode"].includes(key)) raw[key] = value;
+        if (["meshId", "istioVersion", "chartRepository", "imageHub", "mtlsMode", "defaultRevision"].includes(key)) raw[key] = value;
     }
     return raw;
 }

@@ -13,6 +13,7 @@ import type { ClusterConfig, ConfigContext, MeshConfig, MeshConfigInput } from "
 import { defaults, dnsLabel, elasticIpQuota, elasticIpsOf, gcpSsdQuotaGb, ipv4 } from "./config";
 import { istioMinorOf, istioMinors, istioVersionProblem, remoteKubernetesMin, retiredLocationOf } from "./istioReleases";
 import { nodeShape, primaryNodeMinimum } from "./nodeSizes";
+import { checkRevisions, revisionCapacityWarnings } from "./revisions";
 import { awsZoneCounts, nearestNames } from "./regions";
 
 /** GCP zones a regional cluster's node pools usually span. */
@@ -227,10 +228,15 @@ export function checkMeshConfig(
     const kubeconfigs = input.kubeconfigs ?? {};
     const peers = config.peers;
 
-    const versionProblem = istioVersionProblem(input.istioVersion);
+    const revisionCheck = checkRevisions(input, defaults.istioVersion);
+    problems.push(...revisionCheck.problems);
+    const versionProblem = input.revisions ? undefined : istioVersionProblem(input.istioVersion);
     if (versionProblem) problems.push(`istioVersion: ${versionProblem}`);
-    // Kubernetes versions are checked against the configured minor (the newest when it is refused).
-    const istioMinor = istioMinorOf(input.istioVersion) ?? istioMinors[istioMinors.length - 1];
+    // Kubernetes versions are checked against the configured minor (the newest when it is refused),
+    // with revisions against the range every revision supports.
+    const istioMinor = revisionCheck.kubernetes
+        ? { minor: revisionCheck.kubernetes.minors, kubernetes: revisionCheck.kubernetes }
+        : (istioMinorOf(input.istioVersion) ?? istioMinors[istioMinors.length - 1]);
     const kubernetesMinors = { ...istioMinor.kubernetes, remoteMin: Math.max(remoteKubernetesMin, istioMinor.kubernetes.min) };
 
     // Istio's retired artefact locations fail every pull once they are gone: refuse them up front
@@ -580,5 +586,6 @@ export function checkMeshConfig(
             `mtlsMode: PERMISSIVE — every primary accepts PLAINTEXT traffic mesh-wide. Use it only while migrating workloads into the mesh, then set it back to STRICT.`,
         );
     }
+    if (problems.length === 0) warnings.push(...revisionCapacityWarnings(config.revisions, config.clusters));
     return { problems, warnings };
 }

@@ -2,8 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { MeshCluster } from "../components/clusters/cluster";
 import { IstioMesh, IstioMeshMember, IstioMeshPeer, RootOfTrust } from "../components/mesh/istioMesh";
 import { createClusters, eastWestPurpose, ingressPurpose } from "./clusters";
-import { loadMeshConfig, MeshConfig } from "./config";
+import { ConfigError, loadMeshConfig, MeshConfig } from "./config";
 import { CaBundlePems, checkPeers, contractVersion, noPeers, Peers, readPeerStacks } from "./peers";
+import { IstioRevision, PublishedRevisions, readPreviousRun, revisionRemovalProblems } from "./revisions";
 
 /** What one cluster publishes (nothing secret): the contract other stacks read, plus details. */
 export interface ClusterOutput {
@@ -29,6 +30,10 @@ export interface ClusterOutput {
     istioVersion: string;
     /** Where its Istio images come from: a primary injects its remotes' proxies from its own hub. */
     imageHub: string;
+    /** With revisions: the revisions installed in it (a remote's stack waits for its primary's). */
+    revisions?: IstioRevision[];
+    /** With revisions: the revision its default tag points at. */
+    defaultRevision?: string;
 }
 
 /** The stack's outputs. Secrets are kept in their own outputs so `clusters` stays readable. */
@@ -52,17 +57,28 @@ export async function buildMesh(): Promise<MeshOutputs> {
     // Config is validated completely before any resource is registered.
     const { config, warnings } = loadMeshConfig();
     warnings.forEach((w) => pulumi.log.warn(w));
+    // With revisions, the previous run says what a change removes: refused before anything is registered.
+    const previous = config.revisions ? await readPreviousRun() : undefined;
+    if (config.revisions) {
+        const problems = [...new Set([...(previous?.values() ?? [])].flatMap((p) => revisionRemovalProblems(p, config.revisions!)))];
+        if (problems.length > 0) throw new ConfigError(problems);
+    }
     // Peers are read (a missing output is normal before their first run) and checked next.
     const peers = config.peers.length > 0 || config.rootCaFrom ? checkPeers(config, await readPeerStacks(config)) : noPeers;
     const clusters = await createClusters(config);
-    return wireMesh(config, clusters, peers);
+    return wireMesh(config, clusters, peers, previous);
 }
 
 /**
  * The mesh of this stack's clusters, as an IstioMesh: each cluster's settings from config, and
  * what the peers published so far.
  */
-export function wireMesh(config: MeshConfig, clusters: MeshCluster[], peers: Peers = noPeers): MeshOutputs {
+export function wireMesh(
+    config: MeshConfig,
+    clusters: MeshCluster[],
+    peers: Peers = noPeers,
+    previous?: Map<string, PublishedRevisions>,
+): MeshOutputs {
     const settings = new Map(config.clusters.map((c) => [c.name, c]));
     // The stack owns the root when it has primaries and takes it from nobody; otherwise it uses
     // what the root's owner issued and published.
@@ -99,11 +115,15 @@ export function wireMesh(config: MeshConfig, clusters: MeshCluster[], peers: Pee
                 name: p.name,
                 role: p.role,
                 primary: p.primary,
+                published: view?.published !== undefined,
                 eastWestAddress: view?.published?.eastWestAddress,
                 remoteSecret: view?.remoteSecret,
                 attached: view?.published?.remoteSecrets ?? [],
+                revisions: view?.published?.revisions,
             };
         }),
+        revisions: config.revisions,
+        previousDefaultRevision: [...(previous?.values() ?? [])].find((p) => p.defaultRevision)?.defaultRevision,
         demo: config.demo
             ? { localityFailover: config.trafficPolicy.localityFailover, versionHeader: config.trafficPolicy.versionHeader, ingressTls: config.ingressTls }
             : undefined,
@@ -133,6 +153,7 @@ export function wireMesh(config: MeshConfig, clusters: MeshCluster[], peers: Pee
             remoteSecrets: made.attached,
             istioVersion: config.istioVersion,
             imageHub: config.imageHub,
+            ...(made.revisions ? { revisions: made.revisions, defaultRevision: made.defaultRevision } : {}),
         };
     }
     const secretMap = <T>(entries: [string, pulumi.Input<T>][]) =>

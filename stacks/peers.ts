@@ -30,6 +30,10 @@ export interface ClusterContract {
     istioVersion?: string;
     /** Registry path of its Istio images (likewise). */
     imageHub?: string;
+    /** Control-plane revisions it runs (absent: the unrevisioned control plane only). */
+    revisions?: { name: string; version: string }[];
+    /** The revision its default tag points at (absent: the unrevisioned control plane). */
+    defaultRevision?: string;
 }
 
 export { certificateFingerprint };

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { HelmValues, istioChart, IstioCharts, istioNamespace, releaseBasics } from "./chart";
 import { adopted } from "./adopted";
 import { CaBundle } from "./intermediateCa";
+import { chartRevision, istiodResourceName, istiodServiceName, unrevisioned } from "./revisions";
 
 /** A primary runs istiod; a remote is configured and injected by its primary's istiod. */
 export type ControlPlaneRole =
@@ -21,6 +22,32 @@ export type ControlPlaneRole =
           primaryAddress: pulumi.Input<string>;
       };
 
+/** One control-plane revision in a cluster. */
+export interface ControlPlaneRevision {
+    /** Revision name; `default` is the unrevisioned install (Release `istiod`). */
+    name: string;
+    /** Charts of the revision's Istio version. */
+    charts: IstioCharts;
+    /**
+     * What must be up before this revision's webhooks in a remote point at its primary: the
+     * primary's istiod of the same revision. Empty on a primary.
+     */
+    after: pulumi.Resource[];
+}
+
+/** The revisions a cluster runs, and where its default tag points. */
+export interface ControlPlaneRevisions {
+    revisions: ControlPlaneRevision[];
+    /** The revision the `default` tag points at: `base`'s validator and `istiod` of this component. */
+    defaultRevision: string;
+    /**
+     * The `default` tag's webhooks: once the tag points away from the unrevisioned istiod, that
+     * istiod stops rendering its own injection webhook (which would match pods a second time),
+     * and only after the tag's webhooks exist, so that no moment goes without an injector.
+     */
+    tagWebhooks: Promise<pulumi.Resource[]>;
+}
+
 /** Istio's control plane in one cluster. */
 export interface ControlPlaneArgs {
     /** Istio cluster ID (`global.multiCluster.clusterName`). */
@@ -29,7 +56,10 @@ export interface ControlPlaneArgs {
     network: string;
     meshId: string;
     role: ControlPlaneRole;
+    /** Charts of `base` (with revisions: the newest revision's version) and, without revisions, of istiod. */
     charts: IstioCharts;
+    /** Canary revisions; undefined: one unrevisioned istiod, as before revisions existed. */
+    revisions?: ControlPlaneRevisions;
     /**
      * Registry path of Istio's images (e.g. docker.io/istio, or a mirror reachable from every
      * cluster this primary injects). Unused on a remote, which renders no image.
@@ -50,8 +80,25 @@ export interface ControlPlaneArgs {
 export const controlPlaneTimeoutSeconds = 900;
 
 /** Helm values of the `base` chart for a role. */
-export function baseValues(role: ControlPlaneRole["kind"]): HelmValues {
-    return role === "remote" ? { profile: "remote" } : {};
+export function baseValues(role: ControlPlaneRole["kind"], defaultRevision?: string): HelmValues {
+    return {
+        ...(role === "remote" ? { profile: "remote" } : {}),
+        // The default validator calls istiod-<defaultRevision>: it must name a revision that runs,
+        // or it rejects every Istio object. "default" (the chart's own default) is Service istiod.
+        ...(defaultRevision !== undefined && defaultRevision !== unrevisioned ? { defaultRevision } : {}),
+    };
+}
+
+/**
+ * An istiod's values as one revision of several: `revision` names its Release's objects and
+ * Service; the unrevisioned istiod stops rendering its injection webhooks once the default tag
+ * points elsewhere (`global.operatorManageWebhooks` turns off mutatingwebhook.yaml and
+ * revision-tags-mwc.yaml, not the validator).
+ */
+export function revisionValues(values: HelmValues, revision: string, defaultRevision: string): HelmValues {
+    if (revision !== unrevisioned) return { ...values, revision: chartRevision(revision) };
+    if (defaultRevision === unrevisioned) return values;
+    return { ...values, global: { ...values.global, operatorManageWebhooks: true } };
 }
 
 /** Helm values of the `istiod` chart for a cluster in a role. */
@@ -104,8 +151,15 @@ export class ControlPlane extends pulumi.ComponentResource {
     public readonly namespace: k8s.core.v1.Namespace;
     /** The `base` release (CRDs, the reader service account). */
     public readonly base: k8s.helm.v3.Release;
-    /** The `istiod` release (istiod on a primary; webhooks and reader role on a remote). */
+    /**
+     * The `istiod` release (istiod on a primary; webhooks and reader role on a remote) of the
+     * revision the default tag points at: the one that must survive the removal of another.
+     */
     public readonly istiod: k8s.helm.v3.Release;
+    /** The revision the default tag points at in this cluster (`default`: the unrevisioned istiod). */
+    public readonly defaultRevision: string;
+    /** The istiod release of each revision, by revision name. */
+    public readonly istiods = new Map<string, k8s.helm.v3.Release>();
     /** The `cacerts` secret on a primary. */
     public readonly cacerts?: k8s.core.v1.Secret;
 
@@ -158,19 +212,35 @@ export class ControlPlane extends pulumi.ComponentResource {
             {
                 ...releaseBasics("istio-base", namespace, controlPlaneTimeoutSeconds),
                 ...istioChart(args.charts, "base"),
-                values: baseValues(role.kind),
+                values: baseValues(role.kind, args.revisions?.defaultRevision),
             },
             { ...child, dependsOn: args.nodesReady },
         );
-        this.istiod = new k8s.helm.v3.Release(
-            `${name}-istiod`,
-            {
-                ...releaseBasics("istiod", namespace, controlPlaneTimeoutSeconds),
-                ...istioChart(args.charts, "istiod"),
-                values: istiodValues(args),
-            },
-            { ...child, dependsOn: [this.base, ...istiodPrerequisites, ...args.nodesReady] },
-        );
+        const revisions: ControlPlaneRevisions = args.revisions ?? {
+            revisions: [{ name: unrevisioned, charts: args.charts, after: [] }],
+            defaultRevision: unrevisioned,
+            tagWebhooks: Promise.resolve([]),
+        };
+        const values = istiodValues(args);
+        for (const revision of revisions.revisions) {
+            const retiresWebhooks = revision.name === unrevisioned && revisions.defaultRevision !== unrevisioned;
+            const prerequisites: pulumi.Input<pulumi.Resource>[] = [this.base, ...istiodPrerequisites, ...args.nodesReady, ...revision.after];
+            const release = new k8s.helm.v3.Release(
+                istiodResourceName(name, revision.name),
+                {
+                    ...releaseBasics(istiodServiceName(revision.name), namespace, controlPlaneTimeoutSeconds),
+                    ...istioChart(revision.charts, "istiod"),
+                    values: values.apply((v) => revisionValues(v, revision.name, revisions.defaultRevision)),
+                },
+                {
+                    ...child,
+                    dependsOn: retiresWebhooks ? revisions.tagWebhooks.then<pulumi.Input<pulumi.Resource>[]>((tags) => [...prerequisites, ...tags]) : prerequisites,
+                },
+            );
+            this.istiods.set(revision.name, release);
+        }
+        this.defaultRevision = revisions.defaultRevision;
+        this.istiod = this.istiods.get(revisions.defaultRevision) ?? [...this.istiods.values()][0];
         this.registerOutputs({});
     }
 }

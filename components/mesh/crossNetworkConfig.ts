@@ -2,11 +2,14 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { istioNamespace } from "./chart";
 import { GatewaySpec, istioObject, VirtualServiceSpec } from "./istioObjects";
+import { istiodServiceName, unrevisioned } from "./revisions";
 
 /** Istio configuration a primary needs for traffic between networks. */
 export interface CrossNetworkConfigArgs {
     /** Expose this primary's istiod through its east-west gateway (it serves remotes). */
     exposeIstiod: boolean;
+    /** The revisions istiod runs as, each routed by its own SNI; undefined: one unrevisioned istiod. */
+    revisions?: string[];
     /** Kubernetes provider of the primary. */
     provider: k8s.Provider;
     /**
@@ -45,6 +48,27 @@ export const istiodVirtualServiceSpec: VirtualServiceSpec = {
 };
 
 /**
+ * Routes for istiod revisions: each by the SNI its remotes' proxies and API server send
+ * (`istiod-<rev>.istio-system.svc`, the remote's Service of that revision) to that revision's
+ * istiod. The unrevisioned istiod, when it runs, keeps its catch-all routes, last.
+ */
+export function istiodVirtualServiceSpecFor(revisions: string[]): VirtualServiceSpec {
+    const routes = revisions
+        .filter((r) => r !== unrevisioned)
+        .flatMap((r) => {
+            const service = istiodServiceName(r);
+            const sniHosts = [`${service}.istio-system.svc`, `${service}.istio-system.svc.cluster.local`];
+            const host = `${service}.istio-system.svc.cluster.local`;
+            return [
+                { match: [{ port: 15012, sniHosts }], route: [{ destination: { host, port: { number: 15012 } } }] },
+                { match: [{ port: 15017, sniHosts }], route: [{ destination: { host, port: { number: 443 } } }] },
+            ];
+        });
+    const fallback = revisions.includes(unrevisioned) ? (istiodVirtualServiceSpec.tls ?? []) : [];
+    return { ...istiodVirtualServiceSpec, tls: [...routes, ...fallback] };
+}
+
+/**
  * Istio configuration of one primary for a multi-network mesh: the cross-network Gateway and,
  * when the primary serves remotes, istiod's exposure. Only primaries get it: istiod reads Istio
  * configuration from its own cluster, and a remote's copy would be ignored.
@@ -63,7 +87,13 @@ export class CrossNetworkConfig extends pulumi.ComponentResource {
         if (args.exposeIstiod) {
             this.objects.push(
                 istioObject(`${name}-istiod-gateway`, "Gateway", at("istiod-gateway"), istiodGatewaySpec, child),
-                istioObject(`${name}-istiod-vs`, "VirtualService", at("istiod-vs"), istiodVirtualServiceSpec, child),
+                istioObject(
+                    `${name}-istiod-vs`,
+                    "VirtualService",
+                    at("istiod-vs"),
+                    args.revisions ? istiodVirtualServiceSpecFor(args.revisions) : istiodVirtualServiceSpec,
+                    child,
+                ),
             );
         }
         this.registerOutputs({});

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { StaticAddress } from "../clusters/cluster";
 import { HelmValues, istioChart, IstioCharts, releaseBasics } from "./chart";
+import { revisionAnnotation, unrevisioned } from "./revisions";
 
 /** What every Istio gateway of a cluster needs: where it runs, when it may start, its address. */
 export interface GatewayArgs {
@@ -12,7 +13,14 @@ export interface GatewayArgs {
     address?: StaticAddress;
     /** Source CIDRs allowed to reach the load balancer; all when empty. */
     allowedSourceRanges?: string[];
+    /** Charts of the gateway: with revisions, the version of the revision the default tag points at. */
     charts: IstioCharts;
+    /**
+     * The revision whose istiod injects the gateway's pods (the default tag's target). Its name
+     * is a pod annotation, so that moving the tag restarts the pods onto the new revision while
+     * the Service (and the load balancer's address) stays. Undefined or `default`: no annotation.
+     */
+    injectedBy?: string;
     /** Kubernetes provider of the cluster the gateway runs in. */
     provider: k8s.Provider;
     /** The cluster's node pools. */
@@ -40,10 +48,16 @@ export function gatewayRelease(
         {
             ...releaseBasics(release.name, release.namespace, gatewayTimeoutSeconds),
             ...istioChart(args.charts, "gateway"),
-            values: release.values,
+            values: withRevisionAnnotation(release.values, args.injectedBy),
         },
         { ...opts, dependsOn: [...args.injectionReady, ...args.nodesReady] },
     );
+}
+
+/** Gateway values whose pods name the revision that injects them (the chart merges its default annotations). */
+export function withRevisionAnnotation(values: HelmValues, revision?: string): HelmValues {
+    if (revision === undefined || revision === unrevisioned) return values;
+    return { ...values, podAnnotations: { ...values.podAnnotations, [revisionAnnotation]: revision } };
 }
 
 /** A gateway's LoadBalancer Service: what it selects, where it listens, which address it takes. */

@@ -3,7 +3,7 @@ import type { MeshCluster, MeshRole, StaticAddress } from "../clusters/cluster";
 import { MeshDemo, MeshDemoOptions } from "../apps/meshDemo";
 import type { HelloworldVersion } from "../apps/helloworld";
 import type { IstioCharts } from "./chart";
-import { ControlPlane, ControlPlaneRole } from "./controlPlane";
+import { ControlPlane, ControlPlaneRevision, ControlPlaneRevisions, ControlPlaneRole } from "./controlPlane";
 import { CrossNetworkConfig } from "./crossNetworkConfig";
 import { EastWestGateway } from "./eastWestGateway";
 import { IngressGateway } from "./ingressGateway";
@@ -11,6 +11,8 @@ import { CaBundle, CaBundlePems, IntermediateCa } from "./intermediateCa";
 import { MeshMtls, MeshMtlsArgs } from "./meshMtls";
 import { ReaderToken } from "./readerToken";
 import { RemoteSecret } from "./remoteSecret";
+import { IstioRevision, MeshRevisions, unrevisioned } from "./revisions";
+import { RevisionTag } from "./revisionTag";
 import { certificateFingerprint, MeshRootCa } from "./rootCa";
 import { primariesFirst, remoteSecretPlacement, remotesOf, TopologyNode } from "./topology";
 import { movedFromStackRoot } from "../moved";
@@ -37,12 +39,19 @@ export interface IstioMeshPeer {
     name: string;
     role: MeshRole;
     primary?: string;
+    /** Whether its owner has published it yet. */
+    published: boolean;
     /** Its east-west address, when it is a primary that has published one. */
     eastWestAddress?: string;
     /** Its remote-secret kubeconfig (a secret), when a primary here must hold it. */
     remoteSecret?: pulumi.Input<string>;
     /** The clusters whose remote secrets it holds (a primary's published `remoteSecrets`). */
     attached: string[];
+    /**
+     * The revisions it runs, when its owner published them; a published peer without them runs
+     * the unrevisioned control plane only (a stack from before revisions).
+     */
+    revisions?: IstioRevision[];
 }
 
 /** Where every primary's intermediate CA comes from. */
@@ -74,6 +83,13 @@ export interface IstioMeshArgs {
     issueFor?: string[];
     /** The helloworld demo, when wanted. */
     demo?: MeshDemoOptions;
+    /**
+     * Canary revisions of every member's control plane; undefined: one unrevisioned istiod from
+     * `charts` (as before revisions). With revisions, `charts.version` is `base`'s: the newest.
+     */
+    revisions?: MeshRevisions;
+    /** Where the default tag pointed in this stack's previous run: it stays there while the mesh is not ready to move. */
+    previousDefaultRevision?: string;
 }
 
 /** What the mesh made of one member cluster. */
@@ -84,6 +100,10 @@ export interface IstioMeshMemberOutputs {
     ingressAddress?: pulumi.Output<string>;
     /** Clusters whose remote secrets this primary holds: the clusters it has attached. */
     attached: string[];
+    /** Revisions installed in it (with revisions configured). */
+    revisions?: IstioRevision[];
+    /** The revision its default tag points at (with revisions configured). */
+    defaultRevision?: string;
 }
 
 /**
@@ -112,6 +132,11 @@ export class IstioMesh extends pulumi.ComponentResource {
     private readonly remoteSecrets = new Map<string, RemoteSecret>();
     private readonly gateways = new Map<string, EastWestGateway>();
     private readonly ingresses = new Map<string, IngressGateway>();
+    private readonly tags = new Map<string, RevisionTag>();
+    /** The revisions each member runs (with revisions configured). */
+    private readonly installedRevisions = new Map<string, IstioRevision[]>();
+    /** The revision the default tag points at in this run (`default` without revisions). */
+    private readonly tag: string;
 
     constructor(name: string, args: IstioMeshArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-multicloud:mesh:IstioMesh", name, {}, opts);
@@ -123,26 +148,68 @@ export class IstioMesh extends pulumi.ComponentResource {
             ...(args.peers ?? []).map((p) => ({ name: p.name, role: p.role, primary: p.primary })),
         ];
 
+        this.tag = this.defaultTagTarget();
         const { bundles, rootCaFingerprint } = this.rootOfTrust();
         this.rootCaFingerprint = rootCaFingerprint;
-        this.installControlPlanes(bundles);
-        this.exposeControlPlanes();
-        this.placeRemoteSecrets();
-        const attached = this.attachedMembers();
-        this.installEastWestGateways(attached);
-        this.enforceMtls();
-        this.installIngressGateways(attached);
-        if (args.demo) this.installDemo(attached, args.demo);
+        // The unrevisioned istiod gives up its injection webhook only once the default tag's
+        // webhooks that replace it exist (made with the east-west gateways, cluster by cluster).
+        let tagsMade!: (tags: Map<string, RevisionTag>) => void;
+        const tagsReady = new Promise<Map<string, RevisionTag>>((ok) => (tagsMade = ok));
+        try {
+            this.installControlPlanes(bundles, tagsReady);
+            this.exposeControlPlanes();
+            this.placeRemoteSecrets();
+            const attached = this.attachedMembers();
+            this.installEastWestGateways(attached);
+            this.enforceMtls();
+            this.installIngressGateways(attached);
+            if (args.demo) this.installDemo(attached, args.demo);
+        } finally {
+            // Every tag is declared by now; and a failed step must not leave a registration waiting.
+            tagsMade(this.tags);
+        }
+        this.describeMembers();
+        this.registerOutputs({ rootCaFingerprint: this.rootCaFingerprint });
+    }
 
-        for (const m of args.members) {
+    /** What the mesh made of each member: addresses, attached clusters, revisions. */
+    private describeMembers() {
+        for (const m of this.args.members) {
             const name = m.cluster.name;
+            const cp = this.controlPlanes.get(name);
             this.members[name] = {
                 eastWestAddress: this.gateways.get(name)?.address ?? m.eastWest.address?.ip,
                 ingressAddress: this.ingresses.get(name)?.address,
                 attached: this.members[name]?.attached ?? [],
+                ...(this.args.revisions && cp ? { revisions: this.installedRevisions.get(name), defaultRevision: cp.defaultRevision } : {}),
             };
         }
-        this.registerOutputs({ rootCaFingerprint: this.rootCaFingerprint });
+    }
+
+    /**
+     * Where the default tag points: at `defaultRevision` once that revision runs in every
+     * cluster of the mesh (peers included, as they published); until then where it pointed in
+     * the previous run, or at the unrevisioned istiod that ran before revisions.
+     */
+    private defaultTagTarget(): string {
+        const revisions = this.args.revisions;
+        if (!revisions) return unrevisioned;
+        const wanted = revisions.defaultRevision;
+        const missing = (this.args.peers ?? []).filter((p) => !this.peerRuns(p, wanted)).map((p) => p.name);
+        if (missing.length === 0) return wanted;
+        const names = revisions.revisions.map((r) => r.name);
+        const previous = this.args.previousDefaultRevision;
+        const stay = previous !== undefined && names.includes(previous) ? previous : names.includes(unrevisioned) ? unrevisioned : wanted;
+        if (stay !== wanted) {
+            this.waiting.push(`default tag: stays at revision ${stay} until ${missing.join(", ")} run${missing.length === 1 ? "s" : ""} revision ${wanted} (pulumi up on their stacks)`);
+        }
+        return stay;
+    }
+
+    /** Whether a peer runs a revision, as far as it published. */
+    private peerRuns(peer: IstioMeshPeer, revision: string): boolean {
+        if (!peer.published) return false;
+        return (peer.revisions?.map((r) => r.name) ?? [unrevisioned]).includes(revision);
     }
 
     private primaryOf(name: string): string | undefined {
@@ -209,7 +276,7 @@ export class IstioMesh extends pulumi.ComponentResource {
     }
 
     /** Control planes, where what they need is known: a primary its CA, a remote its primary's address. */
-    private installControlPlanes(bundles: Map<string, CaBundle>) {
+    private installControlPlanes(bundles: Map<string, CaBundle>, tagsReady: Promise<Map<string, RevisionTag>>) {
         for (const member of primariesFirst(this.args.members.map((m) => ({ ...m, name: m.cluster.name, role: m.cluster.role })))) {
             const cluster = member.cluster;
             let role: ControlPlaneRole;
@@ -239,6 +306,7 @@ export class IstioMesh extends pulumi.ComponentResource {
                         meshId: this.args.meshId,
                         role,
                         charts: this.args.charts,
+                        revisions: this.revisionsOf(cluster, tagsReady),
                         imageHub: this.args.imageHub,
                         provider: cluster.provider,
                         nodesReady: cluster.nodesReady,
@@ -248,6 +316,63 @@ export class IstioMesh extends pulumi.ComponentResource {
                 ),
             );
         }
+    }
+
+    /**
+     * Revisions a primary keeps although this stack's config removed them, while remotes of it
+     * in other stacks still run them (their webhooks and proxies call it): the remotes' stacks
+     * remove them first, and the primary's next pass follows.
+     */
+    private keptForPeerRemotes(cluster: MeshCluster): IstioRevision[] {
+        if (cluster.role !== "primary") return [];
+        const configured = new Set(this.args.revisions!.revisions.map((r) => r.name));
+        const kept = new Map<string, IstioRevision>();
+        for (const peer of this.args.peers ?? []) {
+            if (peer.role !== "remote" || peer.primary !== cluster.name || !peer.published) continue;
+            // A remote's stack from before revisions publishes none: what it runs is unknown here.
+            for (const r of peer.revisions ?? []) {
+                if (configured.has(r.name) || kept.has(r.name)) continue;
+                kept.set(r.name, r);
+                this.waiting.push(`${cluster.name}: keeps revision ${r.name} while its remote ${peer.name} runs it (remove it from that stack first)`);
+            }
+        }
+        return [...kept.values()];
+    }
+
+    /**
+     * The revisions a cluster runs: all of them on a primary; on a remote those its primary
+     * runs, each after the primary's istiod of that revision (a peer primary: once it has
+     * published the revision), since the remote's webhooks of a revision call that istiod.
+     */
+    private revisionsOf(cluster: MeshCluster, tagsReady: Promise<Map<string, RevisionTag>>): ControlPlaneRevisions | undefined {
+        const configured = this.args.revisions;
+        if (!configured) return undefined;
+        const revisions: ControlPlaneRevision[] = [];
+        for (const r of [...configured.revisions, ...this.keptForPeerRemotes(cluster)]) {
+            const charts = { repository: this.args.charts.repository, version: r.version };
+            if (cluster.role === "primary" || r.name === unrevisioned) {
+                revisions.push({ name: r.name, charts, after: [] });
+                continue;
+            }
+            const primaryName = this.primaryOf(cluster.name)!;
+            const peer = this.peers.get(primaryName);
+            if (peer && !this.peerRuns(peer, r.name)) {
+                this.waiting.push(`${cluster.name}: revision ${r.name} waits until its primary ${primaryName} runs it`);
+                continue;
+            }
+            const primaryIstiod = this.controlPlanes.get(primaryName)?.istiods.get(r.name);
+            revisions.push({ name: r.name, charts, after: primaryIstiod ? [primaryIstiod] : [] });
+        }
+        this.installedRevisions.set(cluster.name, revisions.map((r) => ({ name: r.name, version: r.charts.version })));
+        return {
+            revisions,
+            // Where the tag cannot point yet (a revision this remote waits for), the unrevisioned istiod keeps injecting.
+            defaultRevision: revisions.some((r) => r.name === this.tag) ? this.tag : unrevisioned,
+            tagWebhooks: tagsReady.then((tags) => {
+                const tag = tags.get(cluster.name);
+                return tag ? [tag] : [];
+            }),
+        };
     }
 
     private get installed(): MeshCluster[] {
@@ -268,6 +393,7 @@ export class IstioMesh extends pulumi.ComponentResource {
                     primary.name,
                     {
                         exposeIstiod: remotesOf(primary.name, this.topology).length > 0,
+                        revisions: this.installedRevisions.get(primary.name)?.map((r) => r.name),
                         provider: primary.provider,
                         controlPlane: this.controlPlaneOf(primary.name),
                     },
@@ -336,6 +462,15 @@ export class IstioMesh extends pulumi.ComponentResource {
     private injectionReady(cluster: MeshCluster): pulumi.Resource[] | undefined {
         const own = this.controlPlanes.get(cluster.name)?.istiod;
         if (!own) return undefined;
+        // With the default tag on a revision, its webhooks in this cluster are what injects.
+        const tag = this.tags.get(cluster.name);
+        const path = this.injectionPath(cluster);
+        return path && tag ? [...path, tag] : path;
+    }
+
+    /** The control planes and the path between them that injection in a cluster needs (see injectionReady). */
+    private injectionPath(cluster: MeshCluster): pulumi.Resource[] | undefined {
+        const own = this.controlPlanes.get(cluster.name)!.istiod;
         if (cluster.role === "primary") return [own];
         const primaryName = this.primaryOf(cluster.name)!;
         if (!this.local.has(primaryName)) {
@@ -357,9 +492,45 @@ export class IstioMesh extends pulumi.ComponentResource {
         });
     }
 
+    /** Charts of a cluster's gateways: those of the revision that injects them (its default tag's). */
+    private gatewayCharts(cluster: MeshCluster) {
+        const tag = this.controlPlanes.get(cluster.name)!.defaultRevision;
+        const revision = this.installedRevisions.get(cluster.name)?.find((r) => r.name === tag);
+        return revision ? { repository: this.args.charts.repository, version: revision.version } : this.args.charts;
+    }
+
+    /**
+     * The `default` tag's webhook in a cluster, when it points at a named revision (the
+     * unrevisioned istiod's own webhook is the default one otherwise: a tag too would match pods
+     * twice). It waits until the target revision runs in every cluster of this stack and, in a
+     * remote, until the path to its primary's istiod of that revision is up.
+     */
+    private installRevisionTag(cluster: MeshCluster) {
+        const target = this.controlPlanes.get(cluster.name)!.defaultRevision;
+        if (target === unrevisioned) return;
+        const revisionUp = [...this.controlPlanes.values()].flatMap((cp) => cp.istiods.get(target) ?? []);
+        this.tags.set(
+            cluster.name,
+            new RevisionTag(
+                `${cluster.name}-revision-tag-default`,
+                {
+                    tag: "default",
+                    revision: target,
+                    injectionPath: cluster.role === "remote" ? `/inject/cluster/${cluster.name}/net/${cluster.network}` : "/inject",
+                    provider: cluster.provider,
+                    // Not attached yet (a remote whose primary has not attached it): its own istiod only.
+                    revisionReady: [...new Set([...revisionUp, ...(this.injectionPath(cluster) ?? [this.controlPlanes.get(cluster.name)!.istiod])])],
+                },
+                { parent: this },
+            ),
+        );
+    }
+
     private installEastWestGateways(attached: IstioMeshMember[]) {
+        // Each cluster's tag before its gateway, whose pods it injects.
         for (const member of attached) {
             const cluster = member.cluster;
+            this.installRevisionTag(cluster);
             this.gateways.set(
                 cluster.name,
                 new EastWestGateway(
@@ -370,7 +541,8 @@ export class IstioMesh extends pulumi.ComponentResource {
                         exposeIstiod: cluster.role === "primary" && remotesOf(cluster.name, this.topology).length > 0,
                         address: member.eastWest.address,
                         allowedSourceRanges: member.eastWest.sourceRanges,
-                        charts: this.args.charts,
+                        charts: this.gatewayCharts(cluster),
+                        injectedBy: this.controlPlanes.get(cluster.name)!.defaultRevision,
                         provider: cluster.provider,
                         nodesReady: cluster.nodesReady,
                         injectionReady: this.injectionReady(cluster)!,
@@ -379,6 +551,8 @@ export class IstioMesh extends pulumi.ComponentResource {
                 ),
             );
         }
+        // A cluster not attached yet gets its tag too: its unrevisioned istiod gives up its webhook with the tag's move.
+        for (const cluster of this.installed.filter((c) => !this.tags.has(c.name))) this.installRevisionTag(cluster);
     }
 
     /** Zero trust by default: mesh-wide mTLS on every primary (it governs its remotes too). */
@@ -405,7 +579,8 @@ export class IstioMesh extends pulumi.ComponentResource {
                         allowedSourceRanges: member.ingress!.sourceRanges,
                         https: member.ingress!.https,
                         adoptsExistingObjects: cluster.adoptsExistingObjects,
-                        charts: this.args.charts,
+                        charts: this.gatewayCharts(cluster),
+                        injectedBy: this.controlPlanes.get(cluster.name)!.defaultRevision,
                         provider: cluster.provider,
                         nodesReady: cluster.nodesReady,
                         injectionReady: this.injectionReady(cluster)!,

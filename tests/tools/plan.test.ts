@@ -108,6 +108,32 @@ describe("npm run plan on the dev stack", () => {
 });
 
 describe("npm run plan on other stack files", () => {
+    it("shows each cluster's revisions and the default tag's target, and warns where nodes cannot hold them", async () => {
+        const devFile = fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8");
+        const revisions = (extra: string) =>
+            devFile +
+            [
+                "  istio-multicloud:revisions:",
+                "    - { name: default, version: 1.30.4 }",
+                "    - { name: 1-31, version: 1.31.1 }",
+                extra,
+                "  istio-multicloud:defaultRevision: 1-31",
+                "",
+            ].join("\n");
+        const dir = project({ "Pulumi.canary.yaml": revisions(""), "Pulumi.three.yaml": revisions("    - { name: 1-31-2, version: 1.31.2 }") });
+        const result = await runPlan({ stack: "canary", projectDir: dir });
+        expect(result.stderr).toBe("");
+        expect(result.exitCode).toBe(0);
+        const section = (name: string) => result.stdout.split(/\n(?=Cluster )/).find((s) => s.startsWith(`Cluster ${name}\n`))!;
+        for (const name of ["eks-west", "aks-east", "gke-central"]) {
+            expect(section(name)).toContain("revisions: default (1.30.4), 1-31 (1.31.1); default tag -> 1-31");
+        }
+        expect(section("eks-west")).toMatch(/istiod-1-31 +chart istiod 1\.31\.1/);
+        expect(result.stdout).not.toMatch(/may not hold/);
+        const three = await runPlan({ stack: "three", projectDir: dir });
+        expect(three.stdout).toMatch(/Warnings the program logged \(2\):[\s\S]*clusters\[0\]\.nodeSize: 2 x "m5\.large" may not hold 3 revisions/);
+    });
+
     it("stands in synthetic kubeconfigs and placeholders for secrets, and still runs", async () => {
         const dir = project({
             "Pulumi.onprem.yaml": [

@@ -540,6 +540,55 @@ describe("verify with locality failover on", () => {
 
 // ---- What verify sends --------------------------------------------------------------------
 
+describe("verify with revisions", () => {
+    /** The dev stack mid-upgrade: both revisions published everywhere, or only 1-31 after the old one's removal. */
+    const revisionsMesh = (installed: string[]) => {
+        const clusters = devClustersOutput();
+        for (const c of Object.values(clusters)) c.revisions = installed.map((name) => ({ name, version: name === "default" ? "1.30.4" : "1.31.1" }));
+        return devMesh(clusters);
+    };
+    /** Every demo pod injected by `revision`, and the east-west gateway by 1-31. */
+    const injected = (revision: (cluster: ClusterName) => string): Record<ClusterName, FakeCluster> => {
+        const clusters = healthyDev();
+        for (const name of Object.keys(clusters) as ClusterName[]) {
+            const sample = demoPods(name).map((p) => ({ ...p, annotations: { "istio.io/rev": revision(name) } }));
+            const gateway = pod("istio-eastwestgateway-7f8d9c6b5a-z9x8w", { app: "istio-eastwestgateway" }, { containers: ["istio-proxy"], initContainers: [], annotations: { "istio.io/rev": "1-31" } });
+            const uninjected = pod("coredns-5d78c9869d-abcde", { "k8s-app": "kube-dns" }, { containers: ["coredns"], initContainers: [] });
+            clusters[name].pods = { sample, "istio-system": [gateway], "kube-system": [uninjected] };
+        }
+        return clusters;
+    };
+
+    it("reports per cluster which revision each proxy runs", async () => {
+        const { verdict, report } = await verify(injected((c) => (c === "aks-east" ? "default" : "1-31")), { mesh: revisionsMesh(["default", "1-31"]) });
+        expect(messages(verdict)).toEqual([]);
+        expect(verdict.clusters.map((c) => [c.name, c.proxies])).toEqual([
+            ["eks-west", { "1-31": 3 }],
+            ["aks-east", { "1-31": 1, default: 2 }],
+            ["gke-central", { "1-31": 3 }],
+        ]);
+        expect(report).toContain("Proxies by the revision that injected them:\n  eks-west: 1-31 3\n  aks-east: 1-31 1, default 2\n  gke-central: 1-31 3\n");
+    });
+
+    it("flags every proxy on a revision no longer installed, saying what to restart", async () => {
+        const { verdict } = await verify(injected((c) => (c === "aks-east" ? "default" : "1-31")), { mesh: revisionsMesh(["1-31"]) });
+        expect(verdict.exitCode).toBe(1);
+        expect(verdict.problems.map((p) => [p.check, p.message])).toEqual(
+            [pods["aks-east"].curl, pods["aks-east"].helloworld].map((name) => [
+                "revisions",
+                `aks-east: pod sample/${name} runs a proxy of revision default, which is no longer installed (installed: 1-31): restart its workload (kubectl -n sample rollout restart deployment)`,
+            ]),
+        );
+    });
+
+    it("lists no pods beyond the demo's for a stack without revisions", async () => {
+        const { verdict, report, progress } = await verify(injected(() => "default"));
+        expect(verdict.clusters.every((c) => c.proxies === undefined)).toBe(true);
+        expect(report).not.toContain("Proxies by the revision");
+        expect(progress.some((l) => l.includes("every namespace"))).toBe(false);
+    });
+});
+
 describe("the curl run", () => {
     it("sends N requests from the curl container of a ready curl pod, in one exec", async () => {
         const { clients, progress } = await verify(healthyDev(), { requests: 7 });

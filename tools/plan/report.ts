@@ -11,6 +11,7 @@ import { clusterOf, TimeToMesh } from "./timeToMesh";
 
 export const RELEASE = "kubernetes:helm.sh/v3:Release";
 const SECRET = "kubernetes:core/v1:Secret";
+const WEBHOOK = "kubernetes:admissionregistration.k8s.io/v1:MutatingWebhookConfiguration";
 const remoteSecretPrefix = "istio-remote-secret-";
 
 /** One Helm release as the program sends it. */
@@ -41,6 +42,8 @@ export interface PlannedCluster {
     /** Clusters whose remote secret this cluster holds. */
     remoteSecrets: string[];
     pilotAddress?: PilotAddressSource;
+    /** With revisions configured: each istiod revision and its version, and where the default tag points. */
+    revisions?: { names: { name: string; version: string }[]; defaultRevision: string };
 }
 
 function releaseOf(r: Registration): PlannedRelease {
@@ -64,6 +67,18 @@ export function plannedClusters(rec: Recorder, config: MeshConfig): PlannedClust
             .filter((n) => n.startsWith(remoteSecretPrefix))
             .map((n) => n.slice(remoteSecretPrefix.length));
         const planned: PlannedCluster = { config: c, releases, remoteSecrets };
+        if (config.revisions) {
+            const order = (name: string) => config.revisions!.revisions.findIndex((r) => r.name === name) >>> 0;
+            const tag = inCluster(WEBHOOK, c.name).find((r) => r.inputs.metadata?.name === "istio-revision-tag-default");
+            planned.revisions = {
+                // In config order (the unrevisioned istiod registers after the tag it waits for).
+                names: releases
+                    .filter((r) => r.chart === "istiod")
+                    .map((r) => ({ name: String((r.values as any).revision ?? "default"), version: r.version }))
+                    .sort((x, y) => order(x.name) - order(y.name)),
+                defaultRevision: tag ? String(tag.inputs.metadata.labels["istio.io/rev"]) : "default",
+            };
+        }
         if (c.role === "remote" && c.primary) {
             const primary = config.clusters.find((p) => p.name === c.primary)!;
             const istiod = releases.find((r) => r.name === "istiod");
@@ -127,6 +142,10 @@ export function renderPlan(args: {
         const width = Math.max(0, ...c.releases.map((r) => r.name.length));
         for (const r of c.releases) {
             out.push(`    ${r.name.padEnd(width)}  chart ${r.chart} ${r.version}  in ${r.namespace}`);
+        }
+        if (c.revisions) {
+            const names = c.revisions.names.map((r) => `${r.name} (${r.version})`).join(", ");
+            out.push(`  revisions: ${names || "none yet"}; default tag -> ${c.revisions.defaultRevision}`);
         }
         if (cfg.role === "primary") {
             out.push(`  remote secrets held: ${c.remoteSecrets.join(", ") || "none"}`);

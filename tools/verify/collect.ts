@@ -77,6 +77,10 @@ export async function observeCluster(cluster: ClusterInfo, client: KubeClient, o
     options.progress(`${name}: ${describeFound(pods, remoteSecrets)}`);
 
     const observation: ClusterObservation = { cluster: name, pods, remoteSecrets };
+    if (cluster.revisions) {
+        options.progress(`${name}: listing the pods of every namespace for the revisions of their proxies`);
+        observation.proxies = await attempt(() => client.listPodsInAllNamespaces(""));
+    }
     const sender = pods.ok ? pods.value.find((p) => p.labels.app === demo.curlApp && p.ready && !p.terminating) : undefined;
     if (!sender) {
         options.progress(`${name}: no ready curl pod, no requests sent`);

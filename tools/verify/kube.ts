@@ -17,6 +17,10 @@ export interface PodInfo {
     containers: string[];
     /** Names of the init containers (a native-sidecar `istio-proxy` is one of them). */
     initContainers: string[];
+    /** Annotations; the injector writes `istio.io/rev` (the revision that injected it). Listed pods of every namespace carry it. */
+    annotations?: Record<string, string>;
+    /** Namespace, for pods listed across namespaces. */
+    namespace?: string;
 }
 
 /** One Secret, without its values: the checks only need to know whom it is for. */
@@ -45,6 +49,8 @@ export interface ExecOptions {
 export interface KubeClient {
     /** Pods of a namespace matching a label selector such as `app=curl`. */
     listPods(namespace: string, labelSelector: string): Promise<PodInfo[]>;
+    /** Pods of every namespace matching a label selector ("": all). */
+    listPodsInAllNamespaces(labelSelector: string): Promise<PodInfo[]>;
     /** Secrets of a namespace matching a label selector such as `istio/multiCluster=true`. */
     listSecrets(namespace: string, labelSelector: string): Promise<SecretInfo[]>;
     /** Runs a command in a container of a pod (no stdin, no TTY). */

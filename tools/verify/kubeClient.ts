@@ -33,6 +33,16 @@ export class KubernetesClient implements KubeClient {
         }
     }
 
+    async listPodsInAllNamespaces(labelSelector: string): Promise<PodInfo[]> {
+        await this.credentials();
+        try {
+            const list = await this.core.listPodForAllNamespaces({ labelSelector });
+            return list.items.map(podInfo);
+        } catch (err) {
+            throw this.explain(err);
+        }
+    }
+
     async listSecrets(namespace: string, labelSelector: string): Promise<SecretInfo[]> {
         await this.credentials();
         try {
@@ -161,6 +171,8 @@ function podInfo(pod: V1Pod): PodInfo {
         terminating: pod.metadata?.deletionTimestamp !== undefined,
         containers: (pod.spec?.containers ?? []).map((c) => c.name),
         initContainers: (pod.spec?.initContainers ?? []).map((c) => c.name),
+        annotations: pod.metadata?.annotations ?? {},
+        namespace: pod.metadata?.namespace,
     };
 }
 

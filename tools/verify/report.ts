@@ -42,6 +42,14 @@ export function renderReport(verdict: Verdict, context: ReportContext): string {
             ]),
         ),
     );
+    const withRevisions = verdict.clusters.filter((c) => c.proxies);
+    if (withRevisions.length > 0) {
+        lines.push("", "Proxies by the revision that injected them:");
+        for (const c of withRevisions) {
+            const counts = Object.entries(c.proxies!).sort(([a], [b]) => a.localeCompare(b));
+            lines.push(`  ${c.name}: ${counts.map(([rev, n]) => `${rev} ${n}`).join(", ") || "none"}`);
+        }
+    }
     for (const t of verdict.tables) {
         lines.push("", ...renderTraffic(t));
     }

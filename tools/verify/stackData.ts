@@ -27,6 +27,8 @@ export interface ClusterInfo {
     remoteSecrets: string[];
     /** Address of the cluster's ingress gateway; absent when it runs none. */
     ingressAddress?: string;
+    /** Control-plane revisions installed in it; absent when the stack runs no revisions. */
+    revisions?: string[];
 }
 
 /** The mesh as published by the stack. */
@@ -58,6 +60,7 @@ const clusterSchema = z.object({
     network: z.string(),
     remoteSecrets: z.array(z.string()).optional(),
     ingressAddress: z.string().optional(),
+    revisions: z.array(z.object({ name: z.string() })).optional(),
 });
 
 // Output `demo`; absent from stacks deployed before it was published (no TLS then).
@@ -103,6 +106,7 @@ export function parseStackOutputs(stackName: string, outputs: Record<string, Out
             network: c.network,
             remoteSecrets: c.remoteSecrets ?? [],
             ingressAddress: c.ingressAddress,
+            ...(c.revisions ? { revisions: c.revisions.map((r) => r.name) } : {}),
         })),
         ingressHost: demo?.data.ingressHost,
     };

@@ -55,6 +55,8 @@ export interface ClusterObservation {
     traffic?: TrafficRun;
     /** The requests to its ingress gateway; absent when it runs none. */
     ingress?: IngressRun;
+    /** Injected pods of every namespace; listed when the cluster runs revisions. */
+    proxies?: Result<PodInfo[]>;
 }
 
 /** How to judge. */
@@ -66,7 +68,7 @@ export interface VerdictOptions {
 }
 
 /** Which check found a problem. */
-export type CheckName = "pods" | "remote secrets" | "curl" | "reachability" | "ingress";
+export type CheckName = "pods" | "remote secrets" | "curl" | "reachability" | "ingress" | "revisions";
 
 /** Something wrong with the mesh, for people: `message` starts with the cluster's name. */
 export interface Problem {
@@ -125,6 +127,8 @@ export interface ClusterSummary {
     helloworld?: { ready: number; total: number; versions: string[] };
     /** Primaries: clusters covered by the remote secrets found in istio-system. */
     remoteSecrets?: string[];
+    /** With revisions: injected pods by the revision that injected them. */
+    proxies?: Record<string, number>;
 }
 
 /** The outcome of a verify run. */
@@ -173,6 +177,7 @@ export function judge(mesh: MeshModel, observations: ClusterObservation[], optio
         }
         problems.push(...checkPods(cluster, o, summary));
         if (cluster.role === "primary") problems.push(...checkRemoteSecrets(cluster, mesh, o, summary));
+        problems.push(...checkRevisions(cluster, o, summary));
     }
 
     // Every helloworld pod listed anywhere, terminating ones included: they may still answer.
@@ -247,6 +252,36 @@ function checkPods(cluster: ClusterInfo, o: ClusterObservation, summary: Cluster
             found.push(problem(`${app} pod ${pod.name} has no ${sidecarName} sidecar (is namespace ${demo.namespace} labelled for injection?)`));
         }
     }
+    return found;
+}
+
+
+/**
+ * With revisions: which revision injected each proxy (the injector's `istio.io/rev`
+ * annotation), and every proxy whose revision is no longer installed in its cluster: it keeps
+ * running on a control plane that is gone until restarted.
+ */
+function checkRevisions(cluster: ClusterInfo, o: ClusterObservation, summary: ClusterSummary): Problem[] {
+    if (!cluster.revisions || !o.proxies) return [];
+    const problem = (message: string): Problem => ({ cluster: cluster.name, check: "revisions", message: `${cluster.name}: ${message}` });
+    if (!o.proxies.ok) return [problem(`cannot list pods of every namespace: ${o.proxies.error}`)];
+    const installed = new Set(cluster.revisions);
+    const counts: Record<string, number> = {};
+    const found: Problem[] = [];
+    // Sidecars and gateways alike run an istio-proxy container (the gateway template sets no tlsMode label to select on).
+    const proxies = o.proxies.value.filter((p) => !p.terminating && [...p.containers, ...p.initContainers].includes(sidecarName));
+    for (const pod of proxies) {
+        const revision = pod.annotations?.["istio.io/rev"] ?? "?";
+        counts[revision] = (counts[revision] ?? 0) + 1;
+        if (!installed.has(revision)) {
+            found.push(
+                problem(
+                    `pod ${pod.namespace ?? "?"}/${pod.name} runs a proxy of revision ${revision}, which is no longer installed (installed: ${cluster.revisions.join(", ")}): restart its workload (kubectl -n ${pod.namespace ?? "<namespace>"} rollout restart deployment)`,
+                ),
+            );
+        }
+    }
+    summary.proxies = counts;
     return found;
 }
 

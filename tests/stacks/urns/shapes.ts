@@ -37,6 +37,14 @@ const westTeam = {
     rootCaFrom: EAST,
 };
 
+/** The dev stack mid-upgrade: the unrevisioned install kept as revision `default`, the tag on the canary. */
+const { istioVersion: _unused, ...devConfig } = stackFileConfig("dev");
+const devCanary = {
+    ...devConfig,
+    revisions: [{ name: "default", version: "1.30.4" }, { name: "1-31", version: "1.31.1" }],
+    defaultRevision: "1-31",
+};
+
 /** Engine URNs one run of the program registers, and the engine URNs its registrations answer to as aliases. */
 export interface RegisteredUrns {
     urns: string[];
@@ -55,6 +63,7 @@ export const urnShapes = {
     "multi-primary": single(meshes["multi-primary"]),
     "five-cluster": single(meshes["five-cluster"]),
     everything: single(everything),
+    "dev-canary": single(devCanary),
     "split-east-team": async () => {
         const east1 = await run(eastTeam, "east-team");
         const west1 = await run(westTeam, "west-team", { [EAST]: east1.published });

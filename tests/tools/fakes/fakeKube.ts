@@ -37,6 +37,13 @@ export class FakeKubeClient implements KubeClient {
         return (this.cluster.pods?.[namespace] ?? []).filter((p) => matches(p.labels, labelSelector));
     }
 
+    async listPodsInAllNamespaces(labelSelector: string): Promise<PodInfo[]> {
+        this.failIfUnreachable();
+        return Object.entries(this.cluster.pods ?? {}).flatMap(([namespace, pods]) =>
+            pods.filter((p) => matches(p.labels, labelSelector)).map((p) => ({ ...p, namespace })),
+        );
+    }
+
     async listSecrets(namespace: string, labelSelector: string): Promise<SecretInfo[]> {
         this.failIfUnreachable();
         return (this.cluster.secrets?.[namespace] ?? []).filter((s) => matches(s.labels, labelSelector));
