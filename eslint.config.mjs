@@ -10,7 +10,16 @@ export default tseslint.config(
     ...tseslint.configs.recommended,
     prettier,
     {
-        languageOptions: { globals: { console: "readonly", process: "readonly", Buffer: "readonly", __dirname: "readonly", require: "readonly", module: "writable" } },
+        languageOptions: {
+            globals: {
+                console: "readonly",
+                process: "readonly",
+                Buffer: "readonly",
+                __dirname: "readonly",
+                require: "readonly",
+                module: "writable",
+            },
+        },
         rules: {
             // Helm values, provider outputs and mocks are untyped data by nature.
             "@typescript-eslint/no-explicit-any": "off",

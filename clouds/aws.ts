@@ -75,7 +75,10 @@ const variant = z.strictObject({
     ...createdCluster("aws", "m5.large"),
     zones: z.number().int().min(minEksZones).max(4).default(defaultZones),
     singleNatGateway: z.boolean().default(false),
-    creatorArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/\S+$/).optional(),
+    creatorArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/\S+$/)
+        .optional(),
 });
 
 export const awsCloud: CloudModule<typeof variant> = {

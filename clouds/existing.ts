@@ -3,7 +3,12 @@ import { z } from "zod";
 import { ExistingCluster } from "../components/clusters/existing";
 import { anyCloud, CloudModule, configuredAddressKeys } from "./cloud";
 
-const variant = z.strictObject({ ...anyCloud, cloud: z.literal("existing"), kubernetesVersion: z.string().optional(), ...configuredAddressKeys });
+const variant = z.strictObject({
+    ...anyCloud,
+    cloud: z.literal("existing"),
+    kubernetesVersion: z.string().optional(),
+    ...configuredAddressKeys,
+});
 
 export const existingCloud: CloudModule<typeof variant> = {
     name: "existing",

@@ -49,7 +49,10 @@ export const gcpCloud: CloudModule<typeof variant> = {
     title: "GCP GKE",
     variant,
     keyDocs: {
-        project: { doc: "GCP project ID (6 to 30 lowercase letters, digits and `-`, starting with a letter)", defaultText: "`gcp:project`" },
+        project: {
+            doc: "GCP project ID (6 to 30 lowercase letters, digits and `-`, starting with a letter)",
+            defaultText: "`gcp:project`",
+        },
         deletionProtection: { doc: "GKE deletion protection (dev sets `false`)" },
         diskSizeGb: {
             doc: "GB of each node's boot disk; on a deployed pool only when set (a change recreates the pool's nodes)",

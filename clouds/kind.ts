@@ -8,7 +8,10 @@ const variant = z.strictObject({
     ...anyCloud,
     cloud: z.literal("kind"),
     ...configuredAddressKeys,
-    nodeImage: z.string().regex(/^[a-z0-9][a-z0-9./_-]*:v\d+\.\d+\.\d+(@sha256:[0-9a-f]{64})?$/).optional(),
+    nodeImage: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9./_-]*:v\d+\.\d+\.\d+(@sha256:[0-9a-f]{64})?$/)
+        .optional(),
 });
 
 export const kindCloud: CloudModule<typeof variant> = {
@@ -16,7 +19,10 @@ export const kindCloud: CloudModule<typeof variant> = {
     title: "kind",
     variant,
     keyDocs: {
-        nodeImage: { doc: "node image such as `kindest/node:v1.34.0`; its tag is the Kubernetes version (1.33+ on a remote)", defaultText: "kind's default" },
+        nodeImage: {
+            doc: "node image such as `kindest/node:v1.34.0`; its tag is the Kubernetes version (1.33+ on a remote)",
+            defaultText: "kind's default",
+        },
     },
     // A kind cluster's Kubernetes version is its node image's tag.
     resolve: (c) => ({ kubernetesVersion: (c.nodeImage && /:v(\d+\.\d+)\.\d+/.exec(c.nodeImage)?.[1]) || undefined }),

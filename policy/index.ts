@@ -5,7 +5,8 @@ import { PolicyPack } from "@pulumi/policy";
 import { packEnforcementLevel, packName, policies } from "./policies";
 
 new PolicyPack(packName, {
-    description: "Guardrails of the istio-multicloud mesh: mTLS on every primary, explicit cluster providers, no credentials in plain config, exposure of gateways and API servers.",
+    description:
+        "Guardrails of the istio-multicloud mesh: mTLS on every primary, explicit cluster providers, no credentials in plain config, exposure of gateways and API servers.",
     enforcementLevel: packEnforcementLevel,
     policies,
 });

@@ -168,7 +168,8 @@ export const meshMtlsStrict: ResourceValidationPolicy = {
         }
         const mode = isRecord(spec) && isRecord(spec.mtls) ? spec.mtls.mode : undefined;
         if (typeof mode !== "string" || !allowed.includes(mode as MtlsMode)) {
-            const shown = mode === undefined ? "no spec.mtls.mode (Istio then falls back to PERMISSIVE)" : `spec.mtls.mode ${JSON.stringify(mode)}`;
+            const shown =
+                mode === undefined ? "no spec.mtls.mode (Istio then falls back to PERMISSIVE)" : `spec.mtls.mode ${JSON.stringify(mode)}`;
             const permissive =
                 config.mtlsMode === "PERMISSIVE"
                     ? "the pack's mtlsMode is PERMISSIVE, which allows STRICT or PERMISSIVE"

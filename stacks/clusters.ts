@@ -12,7 +12,13 @@ export async function createClusters(config: MeshConfig): Promise<MeshCluster[]>
     // Each cloud first reads what it needs (in registry order), then clusters follow config order.
     const factories = new Map<Cloud, ClusterFactory>();
     for (const cloud of allClouds()) {
-        factories.set(cloud.name, await cloud.clusterFactory(config, config.clusters.filter((c) => c.cloud === cloud.name)));
+        factories.set(
+            cloud.name,
+            await cloud.clusterFactory(
+                config,
+                config.clusters.filter((c) => c.cloud === cloud.name),
+            ),
+        );
     }
     return config.clusters.map((c) =>
         factories.get(c.cloud)!(c, {

@@ -34,9 +34,10 @@ export const defaults = {
     ...clusterDefaults,
     zones: defaultZones,
     /** Node size per cloud, from the clouds that size nodes. */
-    nodeSize: Object.fromEntries(
-        allClouds().flatMap((m) => (m.defaultNodeSize ? [[m.name, m.defaultNodeSize]] : [])),
-    ) as Record<string, string>,
+    nodeSize: Object.fromEntries(allClouds().flatMap((m) => (m.defaultNodeSize ? [[m.name, m.defaultNodeSize]] : []))) as Record<
+        string,
+        string
+    >,
 };
 
 export const dnsLabel = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -93,14 +94,21 @@ const sharedClusterDocs = {
     nodeCount: { doc: "nodes of the node pool (GKE: per zone of the region)" },
     nodeSize: {
         doc: "a primary needs at least 2 vCPU and 8 GiB per node",
-        defaultText: Object.values(defaults.nodeSize).map((size) => `\`${size}\``).join(" / "),
+        defaultText: Object.values(defaults.nodeSize)
+            .map((size) => `\`${size}\``)
+            .join(" / "),
     },
     eastWestAddress: {
         doc: "the IPv4 your load balancer gives the east-west gateway; required on an existing primary with remotes and on every kind cluster; not 0.0.0.0/8, loopback, link-local, multicast or broadcast, and no other gateway's",
     },
-    eastWestSourceRanges: { doc: "IPv4 CIDRs allowed to reach the east-west load balancer (see [gateways.md](gateways.md))", defaultText: "any source" },
+    eastWestSourceRanges: {
+        doc: "IPv4 CIDRs allowed to reach the east-west load balancer (see [gateways.md](gateways.md))",
+        defaultText: "any source",
+    },
     ingress: { doc: "run a north-south ingress gateway on a static address of its own (dev: on for the primaries)" },
-    ingressAddress: { doc: "the IPv4 your load balancer gives the ingress gateway (required on kind with ingress); not the east-west address" },
+    ingressAddress: {
+        doc: "the IPv4 your load balancer gives the ingress gateway (required on kind with ingress); not the east-west address",
+    },
     ingressSourceRanges: { doc: "IPv4 CIDRs allowed to reach the ingress load balancer", defaultText: "any source" },
     helloworldVersion: {
         doc: "demo version this cluster serves",
@@ -113,21 +121,46 @@ const sharedClusterDocs = {
  * reference reads as before); keys not listed, such as a new cloud's, follow in its module's order.
  */
 const referenceOrder: string[] = [
-    "name", "cloud", "region", "network", "role", "primary", "kubernetesVersion", "nodeCount", "nodeSize", "zones",
-    "singleNatGateway", "project", "deletionProtection", "eastWestAddress", "eastWestSourceRanges", "ingress",
-    "ingressAddress", "nodeImage", "ingressSourceRanges", "diskSizeGb", "diskType", "creatorArn", "helloworldVersion",
+    "name",
+    "cloud",
+    "region",
+    "network",
+    "role",
+    "primary",
+    "kubernetesVersion",
+    "nodeCount",
+    "nodeSize",
+    "zones",
+    "singleNatGateway",
+    "project",
+    "deletionProtection",
+    "eastWestAddress",
+    "eastWestSourceRanges",
+    "ingress",
+    "ingressAddress",
+    "nodeImage",
+    "ingressSourceRanges",
+    "diskSizeGb",
+    "diskType",
+    "creatorArn",
+    "helloworldVersion",
 ];
 const allClusterDocs: Record<string, KeyDoc> = Object.assign({}, sharedClusterDocs, ...allClouds().map((m) => m.keyDocs));
 /** What docs/configuration.md says of each key of a cluster entry, in its order. */
 export const clusterDocs = Object.fromEntries(
-    [...referenceOrder.filter((k) => k in allClusterDocs), ...Object.keys(allClusterDocs).filter((k) => !referenceOrder.includes(k))].map((k) => [k, allClusterDocs[k]]),
+    [...referenceOrder.filter((k) => k in allClusterDocs), ...Object.keys(allClusterDocs).filter((k) => !referenceOrder.includes(k))].map(
+        (k) => [k, allClusterDocs[k]],
+    ),
 ) as Record<ClusterKey, KeyDoc>;
 
 /** The keys of the whole stack config and what docs/configuration.md says of each. */
 export const topFields = {
     meshId: { schema: z.string().regex(dnsLabel).default(defaults.meshId), doc: "Istio `global.meshID` of every cluster" },
     istioVersion: {
-        schema: z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/).default(defaults.istioVersion),
+        schema: z
+            .string()
+            .regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/)
+            .default(defaults.istioVersion),
         doc: "chart version of `base`, `istiod`, `gateway`: `1.30.4` or a later 1.30.x, or any 1.31.x release; other minors, 1.30.0–1.30.3 and pre-releases are errors (see [upgrades.md](upgrades.md))",
     },
     revisions: {
@@ -141,7 +174,10 @@ export const topFields = {
         defaultText: "the only revision",
     },
     chartRepository: {
-        schema: z.string().regex(/^(https:\/\/|oci:\/\/)\S+$/).default(defaults.chartRepository),
+        schema: z
+            .string()
+            .regex(/^(https:\/\/|oci:\/\/)\S+$/)
+            .default(defaults.chartRepository),
         doc: "Helm repo, or an `oci://` registry path such as `oci://ghcr.io/istio/release/charts`, or your mirror; Istio's retired locations are errors",
     },
     imageHub: {
@@ -378,7 +414,31 @@ const expectations: Record<string, string> = {
 /** The valid keys of each object of the config, for messages. */
 const keysAt: Record<string, string[]> = {
     "": Object.keys(topFields),
-    clusters: ["name", "cloud", "region", "network", "role", "primary", "kubernetesVersion", "nodeCount", "nodeSize", "zones", "project", "singleNatGateway", "deletionProtection", "eastWestAddress", "eastWestSourceRanges", "ingress", "ingressAddress", "ingressSourceRanges", "helloworldVersion", "nodeImage", "diskSizeGb", "diskType", "creatorArn"],
+    clusters: [
+        "name",
+        "cloud",
+        "region",
+        "network",
+        "role",
+        "primary",
+        "kubernetesVersion",
+        "nodeCount",
+        "nodeSize",
+        "zones",
+        "project",
+        "singleNatGateway",
+        "deletionProtection",
+        "eastWestAddress",
+        "eastWestSourceRanges",
+        "ingress",
+        "ingressAddress",
+        "ingressSourceRanges",
+        "helloworldVersion",
+        "nodeImage",
+        "diskSizeGb",
+        "diskType",
+        "creatorArn",
+    ],
     adminPrincipals: ["aws", "azure", "gcp"],
     trafficPolicy: ["localityFailover", "versionHeader"],
     ingressTls: ["host", "credentialName"],
@@ -420,7 +480,8 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, isSecret: (path: R
         case "invalid_type": {
             const expected = issue.expected === "int" ? "integer" : issue.expected;
             if (value === undefined) return `${at}: is required (${expected})`;
-            if (secret) return `${at}: is not ${article(expected)} ${expected}${expectations[generic] ? ` (${expectations[generic]})` : ""} ${secretNote}`;
+            if (secret)
+                return `${at}: is not ${article(expected)} ${expected}${expectations[generic] ? ` (${expectations[generic]})` : ""} ${secretNote}`;
             return `${at}: ${show(value)} is not ${article(expected)} ${expected}`;
         }
         case "invalid_format":
@@ -471,7 +532,11 @@ function withoutRejected(raw: unknown, issues: z.core.$ZodIssue[], rejected: str
 export function parseMeshConfig(raw: Record<string, unknown>, context: ConfigContext = {}): { config: MeshConfig; warnings: string[] } {
     const secret = new Set([...secretKeys, ...(context.secretKeys ?? [])]);
     const isSecret = (path: ReadonlyArray<PropertyKey>) => secret.has(String(path[0]));
-    const redact = redactor(Object.entries(raw).filter(([k]) => secret.has(k)).map(([, v]) => v));
+    const redact = redactor(
+        Object.entries(raw)
+            .filter(([k]) => secret.has(k))
+            .map(([, v]) => v),
+    );
     const fail = (problems: string[]) => new ConfigError(problems.map(redact));
 
     const problems: string[] = [];

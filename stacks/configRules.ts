@@ -23,7 +23,8 @@ const show = (v: unknown) => JSON.stringify(v);
 
 /** A Kubernetes label value: what `topology.istio.io/network` must be. */
 export const labelValue = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const labelRule = "a Kubernetes label value: at most 63 characters, letters, digits, '-', '_' and '.', starting and ending with a letter or digit";
+const labelRule =
+    "a Kubernetes label value: at most 63 characters, letters, digits, '-', '_' and '.', starting and ending with a letter or digit";
 
 /** GCP project IDs: 6 to 30 lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen. */
 export const gcpProjectId = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
@@ -38,14 +39,14 @@ export const derivedNames: Record<string, DerivedName[]> = Object.fromEntries(al
 /** The longest cluster name a cloud's derived names leave room for. */
 export function maxNameLength(cloud: string): number {
     const budgets = derivedNames[cloud] ?? [];
-    return Math.min(63, ...budgets.map((b) => b.max - (b.name("").length)));
+    return Math.min(63, ...budgets.map((b) => b.max - b.name("").length));
 }
 
 /** Why an IPv4 address cannot be a load balancer's or an EndpointSlice's, if it cannot. */
 export function unusableAddress(address: string): string | undefined {
     const [a, b] = address.split(".").map(Number);
     if (address === "255.255.255.255") return "the broadcast address";
-    if (a === 0) return "in 0.0.0.0/8 (\"this network\")";
+    if (a === 0) return 'in 0.0.0.0/8 ("this network")';
     if (a === 127) return "a loopback address";
     if (a === 169 && b === 254) return "a link-local address";
     if (a >= 224 && a <= 239) return "a multicast address";
@@ -76,7 +77,9 @@ function gcpMemberProblem(member: string): string | undefined {
             return /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/.test(id) ? undefined : "domain: takes a DNS domain (domain:example.com)";
         case "principal":
         case "principalSet":
-            return id.startsWith("//iam.googleapis.com/") ? undefined : `${kind}: takes a workload or workforce identifier (${kind}://iam.googleapis.com/...)`;
+            return id.startsWith("//iam.googleapis.com/")
+                ? undefined
+                : `${kind}: takes a workload or workforce identifier (${kind}://iam.googleapis.com/...)`;
         default:
             return "use user:, group:, serviceAccount:, domain:, principal:// or principalSet://";
     }
@@ -106,7 +109,8 @@ export function kubeconfigProblem(kubeconfig: string): string | undefined {
         const line = (err as { linePos?: { line: number }[] }).linePos?.[0]?.line;
         return `is not valid YAML${line ? ` (parse error at line ${line})` : ""}`;
     }
-    if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return "is not a kubeconfig (a YAML mapping with clusters, contexts, users)";
+    if (typeof doc !== "object" || doc === null || Array.isArray(doc))
+        return "is not a kubeconfig (a YAML mapping with clusters, contexts, users)";
     // The same resolution as kubeconfigEndpoint (components/clusters/cluster.ts).
     const contexts: any[] = Array.isArray(doc.contexts) ? doc.contexts : [];
     const context = contexts.find((c) => c?.name === doc["current-context"]) ?? contexts[0];
@@ -115,7 +119,8 @@ export function kubeconfigProblem(kubeconfig: string): string | undefined {
     if (!cluster) return "names no cluster (its clusters list is empty or missing)";
     const server = cluster.cluster?.server;
     if (typeof server !== "string") return "names no API server: its current context's cluster has no server";
-    if (!/^https:\/\/\S+$/.test(server)) return "has a server that is not an https:// URL; other clusters' istiod reach the API server over TLS";
+    if (!/^https:\/\/\S+$/.test(server))
+        return "has a server that is not an https:// URL; other clusters' istiod reach the API server over TLS";
     const ca = cluster.cluster?.["certificate-authority-data"];
     if (typeof ca !== "string") {
         return "does not inline its CA: the current context's cluster needs certificate-authority-data (other clusters' istiod reach it with a bearer token and this CA)";
@@ -134,7 +139,10 @@ export function rootCaProblems(certPem: string, keyPem: string): string[] {
     } catch {
         problems.push("rootCa.certPem: is not a readable X.509 certificate (PEM)");
     }
-    if (cert && !cert.ca) problems.push("rootCa.certPem: is not a CA certificate (basicConstraints CA:TRUE): it cannot issue the primaries' intermediate CAs");
+    if (cert && !cert.ca)
+        problems.push(
+            "rootCa.certPem: is not a CA certificate (basicConstraints CA:TRUE): it cannot issue the primaries' intermediate CAs",
+        );
     if (cert && new Date(cert.validTo).getTime() < Date.now()) problems.push(`rootCa.certPem: expired on ${cert.validTo}`);
     let key;
     try {
@@ -207,7 +215,8 @@ function regionFindings(cloud: Cloud, regions: RegionCatalog, region: string, at
     }
     if (regions.known.includes(region)) return {};
     const nearest = `nearest: ${nearestNames(region, regions.known).join(", ")}`;
-    if (regions.unknown === "problem") return { problem: `${at}: ${show(region)} is not ${regions.called} (${regions.source}; ${nearest})` };
+    if (regions.unknown === "problem")
+        return { problem: `${at}: ${show(region)} is not ${regions.called} (${regions.source}; ${nearest})` };
     return {
         warning: `${at}: ${show(region)} is not in ${regions.source} (${nearest}); if it is a region opened since, ignore this`,
     };
@@ -255,10 +264,12 @@ export function checkMeshConfig(
 
     const names = input.clusters.map((c) => c.name);
     // The clusters a remote may name as its primary, for messages.
-    const primaries = `primaries: ${[
-        ...config.clusters.filter((c) => c.role === "primary").map((c) => c.name),
-        ...peers.filter((p) => p.role === "primary").map((p) => p.name),
-    ].join(", ") || "none"}`;
+    const primaries = `primaries: ${
+        [
+            ...config.clusters.filter((c) => c.role === "primary").map((c) => c.name),
+            ...peers.filter((p) => p.role === "primary").map((p) => p.name),
+        ].join(", ") || "none"
+    }`;
 
     config.clusters.forEach((c, i) => {
         const at = `clusters[${i}]`;
@@ -273,8 +284,12 @@ export function checkMeshConfig(
         } else if (c.name.length > maxNameLength(c.cloud)) {
             const max = maxNameLength(c.cloud);
             const over = derivedNames[c.cloud].find((b) => b.name(c.name).length > b.max)!;
-            const why = cloud.nameLimitNote ?? `${over.what}, ${over.name("<name>")}, would have ${over.name(c.name).length} characters, over ${over.max}`;
-            problems.push(`${at}.name: ${show(c.name)} has ${c.name.length} characters; ${cloud.article ?? "a"} ${c.cloud} cluster name may have at most ${max} (${why})`);
+            const why =
+                cloud.nameLimitNote ??
+                `${over.what}, ${over.name("<name>")}, would have ${over.name(c.name).length} characters, over ${over.max}`;
+            problems.push(
+                `${at}.name: ${show(c.name)} has ${c.name.length} characters; ${cloud.article ?? "a"} ${c.cloud} cluster name may have at most ${max} (${why})`,
+            );
         }
         if (cloud.regions) {
             if (c.region === undefined || c.region === "") {
@@ -322,11 +337,15 @@ export function checkMeshConfig(
             }
             const unusable = unusableAddress(address);
             if (unusable) {
-                problems.push(`${at}.${key}: ${show(address)} is ${unusable}; a load balancer or an EndpointSlice cannot take it (use an address your load balancer announces)`);
+                problems.push(
+                    `${at}.${key}: ${show(address)} is ${unusable}; a load balancer or an EndpointSlice cannot take it (use an address your load balancer announces)`,
+                );
             }
         }
         if (c.ingressAddress !== undefined && c.ingressAddress === c.eastWestAddress) {
-            problems.push(`${at}.ingressAddress: ${show(c.ingressAddress)} is also its eastWestAddress; each gateway needs an address of its own`);
+            problems.push(
+                `${at}.ingressAddress: ${show(c.ingressAddress)} is also its eastWestAddress; each gateway needs an address of its own`,
+            );
         }
         if (!c.ingress && (c.ingressAddress !== undefined || c.ingressSourceRanges.length > 0)) {
             problems.push(`${at}.ingress: ingressAddress/ingressSourceRanges are set but ingress is off (set ingress: true)`);
@@ -334,7 +353,9 @@ export function checkMeshConfig(
         if (c.cloud === "kind") {
             // MetalLB announces exactly the configured addresses: there is nothing to allocate.
             if (c.eastWestAddress === undefined) {
-                problems.push(`${at}.eastWestAddress: required for cloud "kind" (a free IPv4 on kind's Docker network, see: docker network inspect kind)`);
+                problems.push(
+                    `${at}.eastWestAddress: required for cloud "kind" (a free IPv4 on kind's Docker network, see: docker network inspect kind)`,
+                );
             }
             if (c.ingress && c.ingressAddress === undefined) {
                 problems.push(`${at}.ingressAddress: required for cloud "kind" with ingress on (a free IPv4 on kind's Docker network)`);
@@ -360,7 +381,9 @@ export function checkMeshConfig(
                     `${at}.${versionKey}: ${shown} is too old for a remote: its API server must resolve the injection webhook through EndpointSlices (1.${kubernetesMinors.remoteMin} to 1.${kubernetesMinors.max})`,
                 );
             } else if (c.cloud === "aws" && /^1\.\d+\.\d+$/.test(c.kubernetesVersion)) {
-                problems.push(`${at}.kubernetesVersion: ${shown} has a patch; EKS takes major.minor only (use "1.${minor}", EKS applies patches itself)`);
+                problems.push(
+                    `${at}.kubernetesVersion: ${shown} has a patch; EKS takes major.minor only (use "1.${minor}", EKS applies patches itself)`,
+                );
             }
         }
         if (c.nodeSize !== undefined && c.role === "primary") {
@@ -370,7 +393,9 @@ export function checkMeshConfig(
                     `${at}.nodeSize: ${show(c.nodeSize)} (${shape.vcpus} vCPU, ${shape.memoryGiB} GiB) is too small for a primary: istiod alone requests 500m CPU and 2Gi (use at least ${primaryNodeMinimum.vcpus} vCPU and ${primaryNodeMinimum.memoryGiB} GiB, e.g. ${defaults.nodeSize[c.cloud]})`,
                 );
             } else if (!shape) {
-                warnings.push(`${at}.nodeSize: cannot tell the size of ${show(c.nodeSize)}; a primary needs at least ${primaryNodeMinimum.vcpus} vCPU and ${primaryNodeMinimum.memoryGiB} GiB per node`);
+                warnings.push(
+                    `${at}.nodeSize: cannot tell the size of ${show(c.nodeSize)}; a primary needs at least ${primaryNodeMinimum.vcpus} vCPU and ${primaryNodeMinimum.memoryGiB} GiB per node`,
+                );
             }
         }
         if (c.cloud === "aws" && c.region && awsZoneCounts[c.region] !== undefined && c.zones > awsZoneCounts[c.region]) {
@@ -405,11 +430,15 @@ export function checkMeshConfig(
         if (c.role !== "remote" || c.primary === undefined) return;
         const primary = topology.get(c.primary);
         if (c.primary === c.name) {
-            problems.push(`clusters[${i}].primary: ${show(c.primary)} is the cluster itself; a cluster cannot be its own primary (${primaries})`);
+            problems.push(
+                `clusters[${i}].primary: ${show(c.primary)} is the cluster itself; a cluster cannot be its own primary (${primaries})`,
+            );
         } else if (!primary) {
             problems.push(`clusters[${i}].primary: ${show(c.primary)} is not a cluster in this stack or its peers (${primaries})`);
         } else if (primary.role !== "primary") {
-            problems.push(`clusters[${i}].primary: ${show(c.primary)} is itself a remote; a remote's primary must have role primary (${primaries})`);
+            problems.push(
+                `clusters[${i}].primary: ${show(c.primary)} is itself a remote; a remote's primary must have role primary (${primaries})`,
+            );
         }
     });
     if (!config.clusters.some((c) => c.role === "primary") && !peers.some((p) => p.role === "primary")) {
@@ -418,7 +447,9 @@ export function checkMeshConfig(
     peers.forEach((p, i) => {
         const at = `peers[${i}]`;
         if (byName.has(p.name) || peers.findIndex((q) => q.name === p.name) !== i) {
-            problems.push(`${at}.name: ${show(p.name)} is already a cluster of this stack or an earlier peer; names are unique across the mesh`);
+            problems.push(
+                `${at}.name: ${show(p.name)} is already a cluster of this stack or an earlier peer; names are unique across the mesh`,
+            );
         }
         if (p.role === "remote") {
             const primary = topology.get(p.primary ?? "");
@@ -434,11 +465,15 @@ export function checkMeshConfig(
             problems.push(`${at}.network: ${show(p.network)} is not ${labelRule}; it is the peer's topology.istio.io/network label`);
         }
         if (context.stack !== undefined && p.stack === context.stack) {
-            problems.push(`${at}.stack: ${show(p.stack)} is this stack; a peer is a cluster of another stack (list this stack's own clusters under clusters)`);
+            problems.push(
+                `${at}.stack: ${show(p.stack)} is this stack; a peer is a cluster of another stack (list this stack's own clusters under clusters)`,
+            );
         }
     });
     if (input.rootCaFrom !== undefined && input.rootCa !== undefined) {
-        problems.push(`rootCa: a stack either brings the mesh root (rootCa) or takes its intermediates from another stack (rootCaFrom), not both`);
+        problems.push(
+            `rootCa: a stack either brings the mesh root (rootCa) or takes its intermediates from another stack (rootCaFrom), not both`,
+        );
     }
     if (input.rootCaFrom !== undefined && context.stack !== undefined && input.rootCaFrom === context.stack) {
         problems.push(`rootCaFrom: ${show(input.rootCaFrom)} is this stack; unset rootCaFrom for the stack that owns the mesh root`);
@@ -451,7 +486,14 @@ export function checkMeshConfig(
     for (const name of Object.keys(kubeconfigs)) {
         const c = byName.get(name);
         if (!c || c.cloud !== "existing") {
-            problems.push(`kubeconfigs.${name}: no "existing" cluster of that name (existing clusters: ${config.clusters.filter((x) => x.cloud === "existing").map((x) => x.name).join(", ") || "none"})`);
+            problems.push(
+                `kubeconfigs.${name}: no "existing" cluster of that name (existing clusters: ${
+                    config.clusters
+                        .filter((x) => x.cloud === "existing")
+                        .map((x) => x.name)
+                        .join(", ") || "none"
+                })`,
+            );
         }
     }
     // kind API servers and MetalLB addresses live on this machine's Docker network: clouds cannot reach them.
@@ -465,8 +507,15 @@ export function checkMeshConfig(
     });
     // A remote reaches its primary's istiod only through a static IP: an existing primary must say which.
     config.clusters.forEach((c, i) => {
-        if (c.cloud === "existing" && c.role === "primary" && c.eastWestAddress === undefined && config.clusters.some((r) => r.primary === c.name)) {
-            problems.push(`clusters[${i}].eastWestAddress: required for existing primary ${show(c.name)}: its remotes use it as remotePilotAddress (an IPv4 your load balancer can take)`);
+        if (
+            c.cloud === "existing" &&
+            c.role === "primary" &&
+            c.eastWestAddress === undefined &&
+            config.clusters.some((r) => r.primary === c.name)
+        ) {
+            problems.push(
+                `clusters[${i}].eastWestAddress: required for existing primary ${show(c.name)}: its remotes use it as remotePilotAddress (an IPv4 your load balancer can take)`,
+            );
         }
     });
     // One address, one gateway: two Services cannot take the same load-balancer IP.

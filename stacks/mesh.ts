@@ -104,7 +104,11 @@ export function wireMesh(
                 eastWest: { address: cluster.addresses[eastWestPurpose], sourceRanges: c.eastWestSourceRanges },
                 ingress: c.ingress
                     ? // HTTPS is served (and 443 opened) only with ingressTls.
-                      { address: cluster.addresses[ingressPurpose], sourceRanges: c.ingressSourceRanges, https: config.ingressTls !== undefined }
+                      {
+                          address: cluster.addresses[ingressPurpose],
+                          sourceRanges: c.ingressSourceRanges,
+                          https: config.ingressTls !== undefined,
+                      }
                     : undefined,
                 helloworldVersion: c.helloworldVersion,
             };
@@ -125,7 +129,11 @@ export function wireMesh(
         revisions: config.revisions,
         previousDefaultRevision: [...(previous?.values() ?? [])].find((p) => p.defaultRevision)?.defaultRevision,
         demo: config.demo
-            ? { localityFailover: config.trafficPolicy.localityFailover, versionHeader: config.trafficPolicy.versionHeader, ingressTls: config.ingressTls }
+            ? {
+                  localityFailover: config.trafficPolicy.localityFailover,
+                  versionHeader: config.trafficPolicy.versionHeader,
+                  ingressTls: config.ingressTls,
+              }
             : undefined,
     });
 

@@ -125,10 +125,14 @@ function releaseProblems(config: MeshConfig, peer: PeerConfig, contract: Cluster
     const oursIsRemoteOf = config.clusters.some((c) => c.role === "remote" && c.primary === peer.name);
     const theirsIsRemoteOfOurs = peer.role === "remote" && config.clusters.some((c) => c.name === peer.primary);
     if (oursIsRemoteOf && compareMinors(ours, theirs) > 0) {
-        problems.push(`istioVersion: ${show(config.istioVersion)} in ${here} for remotes of ${peer.name}, whose stack ${peer.stack} runs ${show(contract.istioVersion)}; ${newer}`);
+        problems.push(
+            `istioVersion: ${show(config.istioVersion)} in ${here} for remotes of ${peer.name}, whose stack ${peer.stack} runs ${show(contract.istioVersion)}; ${newer}`,
+        );
     }
     if (theirsIsRemoteOfOurs && compareMinors(theirs, ours) > 0) {
-        problems.push(`${at}: ${peer.stack} runs ${show(contract.istioVersion)} on remote ${peer.name}, newer than ${show(config.istioVersion)} of its primary ${peer.primary} in ${here}; ${newer}`);
+        problems.push(
+            `${at}: ${peer.stack} runs ${show(contract.istioVersion)} on remote ${peer.name}, newer than ${show(config.istioVersion)} of its primary ${peer.primary} in ${here}; ${newer}`,
+        );
     }
     return problems;
 }
@@ -156,19 +160,27 @@ export function checkPeers(config: MeshConfig, published: Map<string, PublishedP
         }
         const before = problems.length;
         if (Math.trunc(Number(contract.contract)) !== contractVersion) {
-            problems.push(`${at}: ${peer.stack} publishes ${peer.name} with contract ${show(contract.contract)}; this program reads contract ${contractVersion} (run the same major version of the program on both stacks)`);
+            problems.push(
+                `${at}: ${peer.stack} publishes ${peer.name} with contract ${show(contract.contract)}; this program reads contract ${contractVersion} (run the same major version of the program on both stacks)`,
+            );
         } else {
             if (contract.meshId !== config.meshId) {
-                problems.push(`${at}: ${peer.stack} publishes ${peer.name} in mesh ${show(contract.meshId)}, this stack's meshId is ${show(config.meshId)}`);
+                problems.push(
+                    `${at}: ${peer.stack} publishes ${peer.name} in mesh ${show(contract.meshId)}, this stack's meshId is ${show(config.meshId)}`,
+                );
             }
             if (contract.role !== peer.role) {
                 problems.push(`${at}.role: ${show(peer.role)} here, but ${peer.stack} publishes ${peer.name} as ${show(contract.role)}`);
             }
             if (contract.network !== peer.network) {
-                problems.push(`${at}.network: ${show(peer.network)} here, but ${peer.stack} publishes ${peer.name} on ${show(contract.network)}`);
+                problems.push(
+                    `${at}.network: ${show(peer.network)} here, but ${peer.stack} publishes ${peer.name} on ${show(contract.network)}`,
+                );
             }
             if (peer.role === "remote" && contract.primary !== peer.primary) {
-                problems.push(`${at}.primary: ${show(peer.primary)} here, but ${peer.stack} publishes ${peer.name} as a remote of ${show(contract.primary)}`);
+                problems.push(
+                    `${at}.primary: ${show(peer.primary)} here, but ${peer.stack} publishes ${peer.name} as a remote of ${show(contract.primary)}`,
+                );
             }
             if (contract.rootCaFingerprint) fingerprints.set(`${peer.name} (${peer.stack})`, contract.rootCaFingerprint);
             problems.push(...releaseProblems(config, peer, contract, at));
@@ -202,11 +214,15 @@ export function checkPeers(config: MeshConfig, published: Map<string, PublishedP
         for (const primary of config.clusters.filter((c) => c.role === "primary")) {
             const bundle = owner.caBundles?.[primary.name];
             if (isEmpty(owner.caBundles) && owner.clusters !== undefined) {
-                problems.push(`rootCaFrom: the CA material from ${config.rootCaFrom} arrived empty: this stack cannot read that stack's secrets`);
+                problems.push(
+                    `rootCaFrom: the CA material from ${config.rootCaFrom} arrived empty: this stack cannot read that stack's secrets`,
+                );
                 break;
             }
             if (bundle === undefined) {
-                waiting.push(`${primary.name}: ${config.rootCaFrom} has not issued its intermediate CA yet (add it to that stack's peers, then pulumi up there)`);
+                waiting.push(
+                    `${primary.name}: ${config.rootCaFrom} has not issued its intermediate CA yet (add it to that stack's peers, then pulumi up there)`,
+                );
             } else {
                 caBundles.set(primary.name, bundle);
             }

@@ -55,7 +55,9 @@ export function checkRevisions(
     const { revisions } = input;
     if (revisions === undefined) {
         if (input.defaultRevision !== undefined) {
-            problems.push(`defaultRevision: ${show(input.defaultRevision)} is set but revisions is not; the default tag points at one of the revisions (set revisions, or remove defaultRevision)`);
+            problems.push(
+                `defaultRevision: ${show(input.defaultRevision)} is set but revisions is not; the default tag points at one of the revisions (set revisions, or remove defaultRevision)`,
+            );
         }
         return { problems };
     }
@@ -68,7 +70,9 @@ export function checkRevisions(
     revisions.forEach((r, i) => {
         const at = `revisions[${i}]`;
         if (!dnsLabel.test(r.name) || r.name.length > maxRevisionNameLength) {
-            problems.push(`${at}.name: ${show(r.name)} is not a DNS-1123 label of at most ${maxRevisionNameLength} characters (lowercase letters, digits and '-', such as 1-31 or canary; "default" is the unrevisioned install)`);
+            problems.push(
+                `${at}.name: ${show(r.name)} is not a DNS-1123 label of at most ${maxRevisionNameLength} characters (lowercase letters, digits and '-', such as 1-31 or canary; "default" is the unrevisioned install)`,
+            );
         } else if (names.indexOf(r.name) !== i) {
             problems.push(`${at}.name: ${show(r.name)} is already the name of revisions[${names.indexOf(r.name)}]; names must be unique`);
         }
@@ -77,7 +81,9 @@ export function checkRevisions(
     });
     const defaultRevision = input.defaultRevision ?? (revisions.length === 1 ? revisions[0].name : undefined);
     if (defaultRevision === undefined) {
-        problems.push(`defaultRevision: is required with more than one revision: the revision the default tag points at (revisions: ${names.join(", ")})`);
+        problems.push(
+            `defaultRevision: is required with more than one revision: the revision the default tag points at (revisions: ${names.join(", ")})`,
+        );
     } else if (!names.includes(defaultRevision)) {
         problems.push(
             `defaultRevision: ${show(defaultRevision)} is not a revision of revisions (revisions: ${names.join(", ")}); the default tag must point at an installed revision, so a revision it points at cannot be removed: move the tag first`,
@@ -88,7 +94,9 @@ export function checkRevisions(
     const min = Math.max(...ranges.map((m) => m.kubernetes.min));
     const max = Math.min(...ranges.map((m) => m.kubernetes.max));
     if (min > max) {
-        problems.push(`revisions: no Kubernetes version suits every revision (${revisions.map((r) => `${r.name}: Istio ${r.version}`).join(", ")}); run revisions of adjacent minors`);
+        problems.push(
+            `revisions: no Kubernetes version suits every revision (${revisions.map((r) => `${r.name}: Istio ${r.version}`).join(", ")}); run revisions of adjacent minors`,
+        );
     }
     const minors = [...new Set(ranges.map((m) => m.minor))].join(" and ");
     if (problems.length > 0) return { problems };
@@ -189,5 +197,7 @@ export async function readPreviousRun(): Promise<Map<string, PublishedRevisions>
     }
     const self = new pulumi.StackReference("previous-run", { name });
     const clusters = (await self.getOutputDetails("clusters")).value as Record<string, PublishedRevisions> | undefined;
-    return new Map(Object.entries(clusters ?? {}).map(([name, c]) => [name, { revisions: c.revisions, defaultRevision: c.defaultRevision }]));
+    return new Map(
+        Object.entries(clusters ?? {}).map(([name, c]) => [name, { revisions: c.revisions, defaultRevision: c.defaultRevision }]),
+    );
 }

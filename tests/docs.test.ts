@@ -7,9 +7,12 @@ const root = path.join(__dirname, "..");
 const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
 
 /** Every page a reader is sent to: the front page, docs/, CONTRIBUTING, the examples' README. */
-const pages = ["README.md", "CONTRIBUTING.md", "examples/README.md", ...fs.readdirSync(path.join(root, "docs")).map((f) => `docs/${f}`)].filter((f) =>
-    f.endsWith(".md"),
-);
+const pages = [
+    "README.md",
+    "CONTRIBUTING.md",
+    "examples/README.md",
+    ...fs.readdirSync(path.join(root, "docs")).map((f) => `docs/${f}`),
+].filter((f) => f.endsWith(".md"));
 const text = Object.fromEntries(pages.map((p) => [p, fs.readFileSync(path.join(root, p), "utf8")]));
 
 const clusterKeys = new Set(Object.values(clusterVariants).flatMap((v) => Object.keys(v.shape)));
@@ -44,8 +47,14 @@ describe("the documentation", () => {
             expect({ page, key: m[1], known: m[1] in topFields }).toEqual({ page, key: m[1], known: true });
         }
         // `clusters[0].nodeCount`, `adminPrincipals.aws`; not a file such as `stacks/clusters.ts`.
-        for (const m of md.matchAll(/(?<![\w/.-])(clusters|peers|adminPrincipals|rootCa|trafficPolicy|ingressTls)(?:\[(?:\d+|i)\])?\.([a-zA-Z]+)/g)) {
-            expect({ page, key: `${m[1]}.${m[2]}`, known: objectKeys[m[1]].includes(m[2]) }).toEqual({ page, key: `${m[1]}.${m[2]}`, known: true });
+        for (const m of md.matchAll(
+            /(?<![\w/.-])(clusters|peers|adminPrincipals|rootCa|trafficPolicy|ingressTls)(?:\[(?:\d+|i)\])?\.([a-zA-Z]+)/g,
+        )) {
+            expect({ page, key: `${m[1]}.${m[2]}`, known: objectKeys[m[1]].includes(m[2]) }).toEqual({
+                page,
+                key: `${m[1]}.${m[2]}`,
+                known: true,
+            });
         }
     });
 
@@ -58,7 +67,9 @@ describe("the documentation", () => {
                     .map(([k, v]) => [k.slice("istio-multicloud:".length), v]),
             );
             const issues = configInputSchema.safeParse(raw).error?.issues ?? [];
-            const unknown = issues.filter((i) => i.code === "unrecognized_keys" || (i.code === "invalid_union" && i.path.at(-1) === "cloud"));
+            const unknown = issues.filter(
+                (i) => i.code === "unrecognized_keys" || (i.code === "invalid_union" && i.path.at(-1) === "cloud"),
+            );
             expect({ page, unknown }).toEqual({ page, unknown: [] });
         }
     });

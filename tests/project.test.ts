@@ -211,13 +211,21 @@ describe("the checks of Pulumi.yaml", () => {
     const ok = { type: "string", default: "x" };
 
     it.each<[string, Record<string, unknown>, string[]]>([
-        ["a valid block", { a: ok, b: { type: "array", items: { type: "integer" }, default: [1, 2] }, "aws:region": { value: "us-west-2" } }, []],
+        [
+            "a valid block",
+            { a: ok, b: { type: "array", items: { type: "integer" }, default: [1, 2] }, "aws:region": { value: "us-west-2" } },
+            [],
+        ],
         ["a shorthand project value", { a: "x" }, [`a: must be a declaration with type string, boolean, integer, array (found "x")`]],
         ["an object type", { a: { type: "object", default: {} } }, [`a.type: "object": project config cannot declare objects or maps`]],
         ["a map type", { "proj:a": { type: "map", default: {} } }, [`proj:a.type: "map": project config cannot declare objects or maps`]],
         ["a missing type", { a: { default: "x" } }, [`a.type: undefined is not one of string, boolean, integer, array`]],
         ["a number type", { a: { type: "number", default: 1.5 } }, [`a.type: "number" is not one of string, boolean, integer, array`]],
-        ["an array without items", { a: { type: "array", default: [] } }, [`a.items: an array needs items of one scalar type (found undefined)`]],
+        [
+            "an array without items",
+            { a: { type: "array", default: [] } },
+            [`a.items: an array needs items of one scalar type (found undefined)`],
+        ],
         [
             "an array of objects",
             { a: { type: "array", items: { type: "object" }, default: [] } },

@@ -13,7 +13,14 @@ export function topologicalOrder<T>(items: T[], idOf: (item: T) => string, depen
     const order: T[] = [];
     while (order.length < items.length) {
         const next = items.find((item) => !placed.has(idOf(item)) && waitsFor.get(idOf(item))!.every((d) => placed.has(d)));
-        if (next === undefined) throw new Error(`dependency cycle: ${cycleAmong(items.map(idOf).filter((id) => !placed.has(id)), waitsFor, placed).join(" -> ")}`);
+        if (next === undefined)
+            throw new Error(
+                `dependency cycle: ${cycleAmong(
+                    items.map(idOf).filter((id) => !placed.has(id)),
+                    waitsFor,
+                    placed,
+                ).join(" -> ")}`,
+            );
         placed.add(idOf(next));
         order.push(next);
     }

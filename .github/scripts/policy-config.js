@@ -22,7 +22,8 @@ function stackMtlsMode(stack, root) {
     const stackConfig = (parse(fs.readFileSync(stackFile, "utf8")) || {}).config || {};
     const project = parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) || {};
     const declared = (project.config || {}).mtlsMode;
-    const mode = stackConfig[`${project.name}:mtlsMode`] ?? (declared && typeof declared === "object" ? declared.default : undefined) ?? "STRICT";
+    const mode =
+        stackConfig[`${project.name}:mtlsMode`] ?? (declared && typeof declared === "object" ? declared.default : undefined) ?? "STRICT";
     if (!modes.includes(mode)) {
         throw new Error(`Pulumi.${stack}.yaml: ${project.name}:mtlsMode is ${JSON.stringify(mode)} (valid: ${modes.join(", ")})`);
     }

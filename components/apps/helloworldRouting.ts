@@ -88,7 +88,13 @@ export class HelloworldRouting extends pulumi.ComponentResource {
         const at = (objectName: string) => ({ name: objectName, namespace: demoNamespace });
         if (args.localityFailover || args.versionHeader) {
             this.objects.push(
-                istioObject(`${name}-destination-rule`, "DestinationRule", at("helloworld"), helloworldDestinationRule(args.localityFailover), child),
+                istioObject(
+                    `${name}-destination-rule`,
+                    "DestinationRule",
+                    at("helloworld"),
+                    helloworldDestinationRule(args.localityFailover),
+                    child,
+                ),
             );
         }
         if (args.versionHeader) {
@@ -96,8 +102,20 @@ export class HelloworldRouting extends pulumi.ComponentResource {
         }
         if (args.ingress) {
             this.objects.push(
-                istioObject(`${name}-ingress-gateway`, "Gateway", at("helloworld-gateway"), helloworldIngressGateway(args.ingress.tls), child),
-                istioObject(`${name}-ingress-route`, "VirtualService", at("helloworld-ingress"), helloworldIngressRoute(args.ingress.tls), child),
+                istioObject(
+                    `${name}-ingress-gateway`,
+                    "Gateway",
+                    at("helloworld-gateway"),
+                    helloworldIngressGateway(args.ingress.tls),
+                    child,
+                ),
+                istioObject(
+                    `${name}-ingress-route`,
+                    "VirtualService",
+                    at("helloworld-ingress"),
+                    helloworldIngressRoute(args.ingress.tls),
+                    child,
+                ),
             );
         }
         this.registerOutputs({});

@@ -121,11 +121,7 @@ export function clusterProvider(
     opts: pulumi.CustomResourceOptions,
     settings: ClusterProviderSettings = {},
 ): k8s.Provider {
-    return new k8s.Provider(
-        name,
-        { kubeconfig: pulumi.secret(kubeconfig), ...settings },
-        opts,
-    );
+    return new k8s.Provider(name, { kubeconfig: pulumi.secret(kubeconfig), ...settings }, opts);
 }
 
 /** What every cluster component is told of its place in the mesh. */

@@ -80,7 +80,9 @@ export function validateEksClusterArgs(name: string, args: EksClusterArgs): void
             throw new Error(`${where}: adminPrincipalArns: "${arn}" is not an IAM principal ARN`);
         }
         if (!/^arn:aws[-a-z]*:iam::\d{12}:(role|user)\/\S+$/.test(arn)) {
-            throw new Error(`${where}: adminPrincipalArns: "${arn}" is not an IAM role or user ARN (EKS access entries refuse STS sessions and other principals)`);
+            throw new Error(
+                `${where}: adminPrincipalArns: "${arn}" is not an IAM role or user ARN (EKS access entries refuse STS sessions and other principals)`,
+            );
         }
     }
     // Access entries are keyed by accessEntryKey: two ARNs of one key would silently become one.
@@ -116,8 +118,7 @@ export function subnetCidrs(index: number): { private: string; public: string } 
 export function nlbAnnotations(allocationIds: string[], subnetIds: string[]): Record<string, string> {
     if (allocationIds.length !== subnetIds.length || allocationIds.length === 0) {
         throw new Error(
-            `an NLB needs exactly one Elastic IP per subnet: got ${allocationIds.length} allocations ` +
-                `for ${subnetIds.length} subnets`,
+            `an NLB needs exactly one Elastic IP per subnet: got ${allocationIds.length} allocations ` + `for ${subnetIds.length} subnets`,
         );
     }
     return {
@@ -176,11 +177,7 @@ export class EksCluster extends MeshClusterResource {
             return names.slice(0, args.zones);
         });
 
-        const publicRouteTable = new aws.ec2.RouteTable(
-            `${name}-public`,
-            { vpcId: vpc.id, tags: tags("public") },
-            child,
-        );
+        const publicRouteTable = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, tags: tags("public") }, child);
         // Everything nodes need to reach the internet (images, the EKS API) through NAT.
         const routing: pulumi.Resource[] = [];
         const publicRoute = new aws.ec2.Route(
@@ -250,11 +247,7 @@ export class EksCluster extends MeshClusterResource {
                 { allocationId: eip.allocationId, subnetId: publicSubnets[i].id, tags: tags(`nat-${i}`) },
                 { ...child, dependsOn: [igw] },
             );
-            const routeTable = new aws.ec2.RouteTable(
-                `${name}-private-${i}`,
-                { vpcId: vpc.id, tags: tags(`private-${i}`) },
-                child,
-            );
+            const routeTable = new aws.ec2.RouteTable(`${name}-private-${i}`, { vpcId: vpc.id, tags: tags(`private-${i}`) }, child);
             privateRouteTables.push(routeTable);
             routing.push(
                 new aws.ec2.Route(
@@ -320,17 +313,14 @@ export class EksCluster extends MeshClusterResource {
             {
                 assumeRolePolicy: JSON.stringify({
                     Version: "2012-10-17",
-                    Statement: [
-                        { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
-                    ],
+                    Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
                 }),
                 tags: tags("nodes"),
             },
             child,
         );
         const nodePolicies = Object.entries(nodePolicyArns).map(
-            ([short, policyArn]) =>
-                new aws.iam.RolePolicyAttachment(`${name}-nodes-${short}`, { role: nodeRole.name, policyArn }, child),
+            ([short, policyArn]) => new aws.iam.RolePolicyAttachment(`${name}-nodes-${short}`, { role: nodeRole.name, policyArn }, child),
         );
         // With API authentication, EKS itself creates the access entry of a managed node group's
         // role. Nodes need their policies to join, and NAT egress to pull images, before EKS

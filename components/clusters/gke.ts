@@ -191,11 +191,7 @@ export class GkeCluster extends MeshClusterResource {
         // GCP lags releasing an address from a deleted load balancer or NAT.
         const addressOpts = { ...cloud, customTimeouts: { delete: "20m" } };
 
-        const vpc = new gcp.compute.Network(
-            `${name}-vpc`,
-            { project, name: named(), autoCreateSubnetworks: false },
-            cloud,
-        );
+        const vpc = new gcp.compute.Network(`${name}-vpc`, { project, name: named(), autoCreateSubnetworks: false }, cloud);
         const subnet = new gcp.compute.Subnetwork(
             `${name}-subnet`,
             {
@@ -341,9 +337,7 @@ export class GkeCluster extends MeshClusterResource {
         this.certificateAuthorityData = pulumi.unsecret(cluster.masterAuth.clusterCaCertificate);
         this.apiServerUrl = pulumi.interpolate`https://${cluster.endpoint}`;
         this.kubeconfig = pulumi.secret(
-            pulumi
-                .all([cluster.endpoint, this.certificateAuthorityData])
-                .apply(([endpoint, ca]) => gkeKubeconfig(name, endpoint, ca)),
+            pulumi.all([cluster.endpoint, this.certificateAuthorityData]).apply(([endpoint, ca]) => gkeKubeconfig(name, endpoint, ca)),
         );
         // Cluster-scoped admin access: RBAC in this cluster, and the project role GKE needs to let
         // the identity authenticate in a binding no other stack or cluster shares.

@@ -17,7 +17,5 @@ export interface AdoptedObjects {
 
 /** The adoption settings of an object in a cluster that existed before the program, or not. */
 export function adopted(adoptsExistingObjects: boolean): AdoptedObjects {
-    return adoptsExistingObjects
-        ? { annotations: { "pulumi.com/patchForce": "true" }, opts: { retainOnDelete: true } }
-        : { opts: {} };
+    return adoptsExistingObjects ? { annotations: { "pulumi.com/patchForce": "true" }, opts: { retainOnDelete: true } } : { opts: {} };
 }

@@ -16,7 +16,10 @@ export type HelmValues = Record<string, any>;
 export const istioNamespace = "istio-system";
 
 /** Fields of a `helm.v3.Release` that name one Istio chart in a repository or OCI registry. */
-export function istioChart(charts: IstioCharts, chart: "base" | "istiod" | "gateway"): Pick<k8s.helm.v3.ReleaseArgs, "chart" | "version" | "repositoryOpts"> {
+export function istioChart(
+    charts: IstioCharts,
+    chart: "base" | "istiod" | "gateway",
+): Pick<k8s.helm.v3.ReleaseArgs, "chart" | "version" | "repositoryOpts"> {
     if (charts.repository.startsWith("oci://")) {
         return { chart: `${charts.repository.replace(/\/$/, "")}/${chart}`, version: charts.version };
     }

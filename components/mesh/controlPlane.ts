@@ -224,7 +224,12 @@ export class ControlPlane extends pulumi.ComponentResource {
         const values = istiodValues(args);
         for (const revision of revisions.revisions) {
             const retiresWebhooks = revision.name === unrevisioned && revisions.defaultRevision !== unrevisioned;
-            const prerequisites: pulumi.Input<pulumi.Resource>[] = [this.base, ...istiodPrerequisites, ...args.nodesReady, ...revision.after];
+            const prerequisites: pulumi.Input<pulumi.Resource>[] = [
+                this.base,
+                ...istiodPrerequisites,
+                ...args.nodesReady,
+                ...revision.after,
+            ];
             const release = new k8s.helm.v3.Release(
                 istiodResourceName(name, revision.name),
                 {
@@ -234,7 +239,9 @@ export class ControlPlane extends pulumi.ComponentResource {
                 },
                 {
                     ...child,
-                    dependsOn: retiresWebhooks ? revisions.tagWebhooks.then<pulumi.Input<pulumi.Resource>[]>((tags) => [...prerequisites, ...tags]) : prerequisites,
+                    dependsOn: retiresWebhooks
+                        ? revisions.tagWebhooks.then<pulumi.Input<pulumi.Resource>[]>((tags) => [...prerequisites, ...tags])
+                        : prerequisites,
                 },
             );
             this.istiods.set(revision.name, release);

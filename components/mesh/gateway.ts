@@ -85,8 +85,7 @@ export function loadBalancerServiceSpec(args: Pick<LoadBalancerServiceArgs, "sel
         ipFamilyPolicy: "SingleStack",
         ipFamilies: ["IPv4"],
         ports: args.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: "TCP" })),
-        loadBalancerSourceRanges:
-            args.allowedSourceRanges && args.allowedSourceRanges.length > 0 ? args.allowedSourceRanges : undefined,
+        loadBalancerSourceRanges: args.allowedSourceRanges && args.allowedSourceRanges.length > 0 ? args.allowedSourceRanges : undefined,
     };
 }
 
@@ -126,7 +125,5 @@ export function loadBalancerService(
 
 /** The address a gateway is reached at: its static IP, or what the cloud reported. */
 export function serviceAddress(service: k8s.core.v1.Service, address?: StaticAddress): pulumi.Output<string> {
-    return address
-        ? address.ip
-        : service.status.loadBalancer.ingress.apply((i) => i?.[0]?.ip ?? i?.[0]?.hostname ?? "");
+    return address ? address.ip : service.status.loadBalancer.ingress.apply((i) => i?.[0]?.ip ?? i?.[0]?.hostname ?? "");
 }

@@ -14,11 +14,7 @@ export const ingressNamespace = "istio-ingress";
  * redirect to HTTPS), 443 only when the gateway serves HTTPS.
  */
 export function ingressPorts(https: boolean): { name: string; port: number }[] {
-    return [
-        { name: "status-port", port: 15021 },
-        { name: "http2", port: 80 },
-        ...(https ? [{ name: "https", port: 443 }] : []),
-    ];
+    return [{ name: "status-port", port: 15021 }, { name: "http2", port: 80 }, ...(https ? [{ name: "https", port: 443 }] : [])];
 }
 
 /** Everything the north-south ingress gateway of one cluster needs. */

@@ -201,7 +201,9 @@ export class IstioMesh extends pulumi.ComponentResource {
         const previous = this.args.previousDefaultRevision;
         const stay = previous !== undefined && names.includes(previous) ? previous : names.includes(unrevisioned) ? unrevisioned : wanted;
         if (stay !== wanted) {
-            this.waiting.push(`default tag: stays at revision ${stay} until ${missing.join(", ")} run${missing.length === 1 ? "s" : ""} revision ${wanted} (pulumi up on their stacks)`);
+            this.waiting.push(
+                `default tag: stays at revision ${stay} until ${missing.join(", ")} run${missing.length === 1 ? "s" : ""} revision ${wanted} (pulumi up on their stacks)`,
+            );
         }
         return stay;
     }
@@ -242,7 +244,11 @@ export class IstioMesh extends pulumi.ComponentResource {
         const root =
             trust.kind === "brought"
                 ? { certPem: pulumi.output(trust.certPem), privateKeyPem: pulumi.secret(trust.keyPem) }
-                : new MeshRootCa("mesh-root-ca", { meshId: this.args.meshId, protect: trust.protect }, { parent: this, aliases: movedFromStackRoot() });
+                : new MeshRootCa(
+                      "mesh-root-ca",
+                      { meshId: this.args.meshId, protect: trust.protect },
+                      { parent: this, aliases: movedFromStackRoot() },
+                  );
         const issue = (clusterName: string) =>
             new IntermediateCa(
                 `${clusterName}-ca`,
@@ -257,7 +263,12 @@ export class IstioMesh extends pulumi.ComponentResource {
                 pulumi.secret(
                     pulumi
                         .all([bundle.caCertPem, bundle.caKeyPem, bundle.rootCertPem, bundle.certChainPem])
-                        .apply(([caCertPem, caKeyPem, rootCertPem, certChainPem]): CaBundlePems => ({ caCertPem, caKeyPem, rootCertPem, certChainPem })),
+                        .apply(([caCertPem, caKeyPem, rootCertPem, certChainPem]): CaBundlePems => ({
+                            caCertPem,
+                            caKeyPem,
+                            rootCertPem,
+                            certChainPem,
+                        })),
                 ),
             );
         }
@@ -333,7 +344,9 @@ export class IstioMesh extends pulumi.ComponentResource {
             for (const r of peer.revisions ?? []) {
                 if (configured.has(r.name) || kept.has(r.name)) continue;
                 kept.set(r.name, r);
-                this.waiting.push(`${cluster.name}: keeps revision ${r.name} while its remote ${peer.name} runs it (remove it from that stack first)`);
+                this.waiting.push(
+                    `${cluster.name}: keeps revision ${r.name} while its remote ${peer.name} runs it (remove it from that stack first)`,
+                );
             }
         }
         return [...kept.values()];
@@ -363,7 +376,10 @@ export class IstioMesh extends pulumi.ComponentResource {
             const primaryIstiod = this.controlPlanes.get(primaryName)?.istiods.get(r.name);
             revisions.push({ name: r.name, charts, after: primaryIstiod ? [primaryIstiod] : [] });
         }
-        this.installedRevisions.set(cluster.name, revisions.map((r) => ({ name: r.name, version: r.charts.version })));
+        this.installedRevisions.set(
+            cluster.name,
+            revisions.map((r) => ({ name: r.name, version: r.charts.version })),
+        );
         return {
             revisions,
             // Where the tag cannot point yet (a revision this remote waits for), the unrevisioned istiod keeps injecting.
@@ -429,9 +445,12 @@ export class IstioMesh extends pulumi.ComponentResource {
             const attached: string[] = [];
             this.members[primary.name] = { attached };
             for (const clusterName of placement.get(primary.name) ?? []) {
-                const kubeconfig = this.local.has(clusterName) ? readers.get(clusterName)?.kubeconfig : this.peers.get(clusterName)?.remoteSecret;
+                const kubeconfig = this.local.has(clusterName)
+                    ? readers.get(clusterName)?.kubeconfig
+                    : this.peers.get(clusterName)?.remoteSecret;
                 if (kubeconfig === undefined) {
-                    if (this.local.has(clusterName)) this.waiting.push(`${primary.name}: holds ${clusterName}'s remote secret once ${clusterName} has Istio`);
+                    if (this.local.has(clusterName))
+                        this.waiting.push(`${primary.name}: holds ${clusterName}'s remote secret once ${clusterName} has Istio`);
                     continue;
                 }
                 this.remoteSecrets.set(
@@ -479,7 +498,13 @@ export class IstioMesh extends pulumi.ComponentResource {
         }
         const secret = this.remoteSecrets.get(`${primaryName}/${cluster.name}`);
         if (!this.controlPlanes.has(primaryName) || !secret) return undefined;
-        return [own, this.controlPlanes.get(primaryName)!.istiod, this.crossNetwork.get(primaryName)!, this.gateways.get(primaryName)!, secret];
+        return [
+            own,
+            this.controlPlanes.get(primaryName)!.istiod,
+            this.crossNetwork.get(primaryName)!,
+            this.gateways.get(primaryName)!,
+            secret,
+        ];
     }
 
     /** Installed clusters that are attached (primaries first): gateways and workloads may start there. */
@@ -519,7 +544,9 @@ export class IstioMesh extends pulumi.ComponentResource {
                     injectionPath: cluster.role === "remote" ? `/inject/cluster/${cluster.name}/net/${cluster.network}` : "/inject",
                     provider: cluster.provider,
                     // Not attached yet (a remote whose primary has not attached it): its own istiod only.
-                    revisionReady: [...new Set([...revisionUp, ...(this.injectionPath(cluster) ?? [this.controlPlanes.get(cluster.name)!.istiod])])],
+                    revisionReady: [
+                        ...new Set([...revisionUp, ...(this.injectionPath(cluster) ?? [this.controlPlanes.get(cluster.name)!.istiod])]),
+                    ],
                 },
                 { parent: this },
             ),
@@ -611,7 +638,11 @@ export class IstioMesh extends pulumi.ComponentResource {
                 primaries: primaries.map((p) => {
                     // Istio configuration lives on the primary that serves a cluster: itself and its remotes.
                     const served = [p.name, ...remotesOf(p.name, this.topology)];
-                    return { cluster: p, controlPlane: this.controlPlaneOf(p.name), routesIngress: served.some((n) => this.ingresses.has(n)) };
+                    return {
+                        cluster: p,
+                        controlPlane: this.controlPlaneOf(p.name),
+                        routesIngress: served.some((n) => this.ingresses.has(n)),
+                    };
                 }),
             },
             { parent: this },

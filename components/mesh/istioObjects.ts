@@ -77,9 +77,5 @@ export function istioObject<K extends keyof IstioKinds>(
     spec: IstioKinds[K],
     opts: pulumi.CustomResourceOptions,
 ): k8s.apiextensions.CustomResource {
-    return new k8s.apiextensions.CustomResource(
-        resourceName,
-        { apiVersion: apiVersions[kind], kind, metadata, spec },
-        opts,
-    );
+    return new k8s.apiextensions.CustomResource(resourceName, { apiVersion: apiVersions[kind], kind, metadata, spec }, opts);
 }

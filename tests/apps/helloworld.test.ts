@@ -3,7 +3,6 @@ import { meshes, runMesh } from "../stacks/fixtures";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 
-
 describe("the helloworld demo of the dev mesh", () => {
     let rec: Recorder;
     beforeAll(async () => {
@@ -15,9 +14,14 @@ describe("the helloworld demo of the dev mesh", () => {
         ["aks-east", "v2"],
         ["gke-central", "v1"],
     ])("runs helloworld (%s serves %s), its Service and a curl client in an injected namespace", (cluster, version) => {
-        expect(rec.oneIn("kubernetes:core/v1:Namespace", cluster, "sample").inputs.metadata.labels).toEqual({ "istio-injection": "enabled" });
+        expect(rec.oneIn("kubernetes:core/v1:Namespace", cluster, "sample").inputs.metadata.labels).toEqual({
+            "istio-injection": "enabled",
+        });
         const service = rec.oneIn("kubernetes:core/v1:Service", cluster, "helloworld");
-        expect(service.inputs.spec).toMatchObject({ selector: { app: "helloworld" }, ports: [{ name: "http", port: 5000, targetPort: 5000 }] });
+        expect(service.inputs.spec).toMatchObject({
+            selector: { app: "helloworld" },
+            ports: [{ name: "http", port: 5000, targetPort: 5000 }],
+        });
         const helloworld = rec.inCluster(DEPLOYMENT, cluster).filter((d) => d.inputs.metadata.name.startsWith("helloworld-"));
         expect(helloworld.map((d) => d.inputs.metadata.name)).toEqual([`helloworld-${version}`]);
         const pod = helloworld[0].inputs.spec.template;
@@ -47,14 +51,20 @@ describe("the helloworld demo of the dev mesh", () => {
         expect(workloads).toHaveLength(2);
         for (const d of workloads) {
             for (const step of attach) {
-                expect({ workload: d.name, step: step.name, waits: rec.dependsOn(d, step) }).toEqual({ workload: d.name, step: step.name, waits: true });
+                expect({ workload: d.name, step: step.name, waits: rec.dependsOn(d, step) }).toEqual({
+                    workload: d.name,
+                    step: step.name,
+                    waits: true,
+                });
             }
         }
     });
 
     it("adds no traffic policy unless asked", () => {
         expect(rec.ofType("kubernetes:networking.istio.io/v1:DestinationRule")).toEqual([]);
-        expect(rec.ofType("kubernetes:networking.istio.io/v1:VirtualService").filter((v) => v.inputs.metadata.name === "helloworld")).toEqual([]);
+        expect(
+            rec.ofType("kubernetes:networking.istio.io/v1:VirtualService").filter((v) => v.inputs.metadata.name === "helloworld"),
+        ).toEqual([]);
     });
 });
 
@@ -84,7 +94,9 @@ describe("the demo's traffic policy", () => {
     });
 
     it("pins end-user jason to v2 and balances everyone else", () => {
-        const routes = rec.ofType("kubernetes:networking.istio.io/v1:VirtualService").filter((v) => v.inputs.metadata.name === "helloworld");
+        const routes = rec
+            .ofType("kubernetes:networking.istio.io/v1:VirtualService")
+            .filter((v) => v.inputs.metadata.name === "helloworld");
         expect(routes.map((r) => rec.providerOf(r)?.name).sort()).toEqual(["eks-west", "gke-central"]);
         expect(routes[0].inputs.spec.http).toEqual([
             {

@@ -17,9 +17,9 @@ const root = path.join(__dirname, "..", "..");
 /** Every .ts file below these folders (and index.ts), relative to the repository. */
 function sources(...dirs: string[]): string[] {
     const walk = (dir: string): string[] =>
-        fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) =>
-            e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : [],
-        );
+        fs
+            .readdirSync(path.join(root, dir), { withFileTypes: true })
+            .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
     return ["index.ts", ...dirs.flatMap(walk)];
 }
 

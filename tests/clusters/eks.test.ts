@@ -125,10 +125,12 @@ describe("EksCluster network", () => {
 
     it("follows the zone count", async () => {
         const { rec } = await build({ name: "alpha", args: { zones: 2 } });
-        expect(rec.ofType(SUBNET, /^alpha-public-/).map((s) => s.inputs.availabilityZone).sort()).toEqual([
-            "us-west-2a",
-            "us-west-2b",
-        ]);
+        expect(
+            rec
+                .ofType(SUBNET, /^alpha-public-/)
+                .map((s) => s.inputs.availabilityZone)
+                .sort(),
+        ).toEqual(["us-west-2a", "us-west-2b"]);
         expect(rec.ofType(SUBNET, /^alpha-private-/)).toHaveLength(2);
     });
 
@@ -248,9 +250,7 @@ describe("EksCluster control plane", () => {
         const entries = Object.values(reveal<Record<string, any>>(rec.one(EKS, "alpha").inputs.accessEntries));
         expect(entries.map((e) => e.principalArn).sort()).toEqual([...arns].sort());
         for (const entry of entries) {
-            expect(Object.values(entry.accessPolicies)).toEqual([
-                { policyArn: adminPolicy, accessScope: { type: "cluster" } },
-            ]);
+            expect(Object.values(entry.accessPolicies)).toEqual([{ policyArn: adminPolicy, accessScope: { type: "cluster" } }]);
             expect(entry.type ?? "STANDARD").toBe("STANDARD");
         }
     });
@@ -378,9 +378,7 @@ describe("EksCluster static addresses", () => {
         expect(eips).toHaveLength(3);
         const annotations = (await resolve(address.annotations)).value;
         expect(annotations["service.beta.kubernetes.io/aws-load-balancer-type"]).toBe("nlb");
-        expect(annotations["service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled"]).toBe(
-            "true",
-        );
+        expect(annotations["service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled"]).toBe("true");
         expect(annotations["service.beta.kubernetes.io/aws-load-balancer-internal"]).toBeUndefined();
         const allocations = annotations["service.beta.kubernetes.io/aws-load-balancer-eip-allocations"].split(",");
         const subnets = annotations["service.beta.kubernetes.io/aws-load-balancer-subnets"].split(",");
@@ -485,18 +483,24 @@ describe("EksCluster providers", () => {
         expect(new Set(urns).size).toBe(urns.length);
         const names = await Promise.all(clusters.map((c) => resolve(c.eksName)));
         expect(names[0].value).not.toBe(names[1].value);
-        expect(rec.ofType(SUBNET, /^beta-public-/).map((s) => s.inputs.availabilityZone).sort()).toEqual([
-            "eu-central-1a",
-            "eu-central-1b",
-            "eu-central-1c",
-        ]);
+        expect(
+            rec
+                .ofType(SUBNET, /^beta-public-/)
+                .map((s) => s.inputs.availabilityZone)
+                .sort(),
+        ).toEqual(["eu-central-1a", "eu-central-1b", "eu-central-1c"]);
         const west = rec.one("pulumi:providers:aws", "aws-us-west-2");
         const central = rec.one("pulumi:providers:aws", "aws-eu-central-1");
         for (const r of rec.all.filter((x) => x.custom && x.type.startsWith("aws:"))) {
             const expected = r.name.startsWith("alpha-") ? west : central;
             expect(rec.providerOf(r)?.urn).toBe(expected.urn);
         }
-        expect(rec.ofType("pulumi:providers:kubernetes").map((p) => p.name).sort()).toEqual(["alpha", "beta"]);
+        expect(
+            rec
+                .ofType("pulumi:providers:kubernetes")
+                .map((p) => p.name)
+                .sort(),
+        ).toEqual(["alpha", "beta"]);
         const servers = await Promise.all(clusters.map((c) => resolve(c.apiServerUrl)));
         expect(servers[1].value).toContain(".eu-central-1.eks.amazonaws.com");
     });
@@ -513,9 +517,7 @@ describe("EksCluster validation", () => {
     ])("rejects %j before creating anything", async (override, message) => {
         const rec = startMockEngine({});
         const provider = new aws.Provider("aws", { region: "us-west-2" });
-        expect(() => new EksCluster("alpha", { ...argsFor(override as Partial<EksClusterArgs>), provider })).toThrow(
-            message,
-        );
+        expect(() => new EksCluster("alpha", { ...argsFor(override as Partial<EksClusterArgs>), provider })).toThrow(message);
         await settle();
         expect(rec.all.filter((r) => r.type !== "pulumi:providers:aws")).toEqual([]);
     });

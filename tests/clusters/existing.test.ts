@@ -59,7 +59,9 @@ describe("an existing cluster that may already have Istio's namespace and cacert
 
     it("deletes on destroy everything else it creates there (releases, token, remote secrets, Services, demo)", () => {
         for (const cluster of ["onprem", "edge"]) {
-            const kept = objectsIn(rec, cluster).filter((r) => r.retainOnDelete).map((r) => r.inputs.metadata?.name ?? r.inputs.name);
+            const kept = objectsIn(rec, cluster)
+                .filter((r) => r.retainOnDelete)
+                .map((r) => r.inputs.metadata?.name ?? r.inputs.name);
             expect(kept.sort()).toEqual(cluster === "onprem" ? ["cacerts", "istio-ingress", "istio-system"] : ["istio-system"]);
             expect(objectsIn(rec, cluster).length).toBeGreaterThan(kept.length);
         }

@@ -122,9 +122,7 @@ describe("GkeCluster network", () => {
             natIps: [selfLinkOf(egress)],
             sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
         });
-        expect((await resolve(cluster.egressIps)).value).toEqual([
-            gcpPublicIp(34, `proj-delta/europe-west1/delta-egress-${suffix}`),
-        ]);
+        expect((await resolve(cluster.egressIps)).value).toEqual([gcpPublicIp(34, `proj-delta/europe-west1/delta-egress-${suffix}`)]);
         // Nodes pull images through the NAT: they wait for it.
         expect(rec.dependsOn(rec.one(POOL, "delta-pool"), nat)).toBe(true);
     });
@@ -289,7 +287,10 @@ describe("GkeCluster access and addresses", () => {
                 { name: "two", cloud: "gcp", region: "us-west1", project: "acme-mesh" },
             ],
         });
-        const titles = rec.ofType(IAM).filter((g) => g.inputs.role === "roles/container.clusterViewer").map((g) => g.inputs.condition.title);
+        const titles = rec
+            .ofType(IAM)
+            .filter((g) => g.inputs.role === "roles/container.clusterViewer")
+            .map((g) => g.inputs.condition.title);
         expect(titles).toHaveLength(2);
         expect(new Set(titles).size).toBe(2);
     });

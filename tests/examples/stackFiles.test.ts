@@ -35,9 +35,14 @@ describe.each(["primary-remote", "multi-primary"])("the example stack file Pulum
 
     it("builds a mesh where every primary holds every other cluster's remote secret", async () => {
         const { rec } = await runStack(stackFileConfig(shape, "examples/stacks"));
-        const clusters = (stackFileConfig(shape, "examples/stacks").clusters as { name: string; role?: string }[]);
+        const clusters = stackFileConfig(shape, "examples/stacks").clusters as { name: string; role?: string }[];
         for (const p of clusters.filter((c) => (c.role ?? "primary") === "primary")) {
-            expect(remoteSecretsIn(rec, p.name)).toEqual(clusters.filter((c) => c.name !== p.name).map((c) => `istio-remote-secret-${c.name}`).sort());
+            expect(remoteSecretsIn(rec, p.name)).toEqual(
+                clusters
+                    .filter((c) => c.name !== p.name)
+                    .map((c) => `istio-remote-secret-${c.name}`)
+                    .sort(),
+            );
         }
     });
 });
@@ -66,16 +71,24 @@ describe("the example split mesh (examples/stacks/split): three stacks, one team
     it("comes together after the passes: both primaries hold every other cluster's secret, the remote has its gateway", async () => {
         const a1 = await runStack(config("eks-team"), { stack: "eks-team" });
         const a2 = await runStack(config("gke-team"), { stack: "gke-team", published: { [fq("eks-team")]: a1.published } });
-        const b = await runStack(config("aks-team"), { stack: "aks-team", published: { [fq("eks-team")]: a1.published, [fq("gke-team")]: a2.published } });
+        const b = await runStack(config("aks-team"), {
+            stack: "aks-team",
+            published: { [fq("eks-team")]: a1.published, [fq("gke-team")]: a2.published },
+        });
         const published = { [fq("aks-team")]: b.published, [fq("gke-team")]: a2.published, [fq("eks-team")]: a1.published };
         const c1 = await runStack(config("eks-team"), { stack: "eks-team", published });
         const c2 = await runStack(config("gke-team"), { stack: "gke-team", published: { ...published, [fq("eks-team")]: c1.published } });
-        const d = await runStack(config("aks-team"), { stack: "aks-team", published: { ...published, [fq("eks-team")]: c1.published, [fq("gke-team")]: c2.published } });
+        const d = await runStack(config("aks-team"), {
+            stack: "aks-team",
+            published: { ...published, [fq("eks-team")]: c1.published, [fq("gke-team")]: c2.published },
+        });
 
         expect(remoteSecretsIn(c1.rec, "eks-west")).toEqual(["istio-remote-secret-aks-east", "istio-remote-secret-gke-central"]);
         expect(remoteSecretsIn(c2.rec, "gke-central")).toEqual(["istio-remote-secret-aks-east", "istio-remote-secret-eks-west"]);
         expect(d.rec.inCluster(RELEASE, "aks-east", "istio-eastwestgateway")).toHaveLength(1);
-        expect(reveal(d.rec.oneIn(RELEASE, "aks-east", "istiod").inputs.values).global.remotePilotAddress).toBe(c1.published.outputs.clusters["eks-west"].eastWestAddress);
+        expect(reveal(d.rec.oneIn(RELEASE, "aks-east", "istiod").inputs.values).global.remotePilotAddress).toBe(
+            c1.published.outputs.clusters["eks-west"].eastWestAddress,
+        );
         expect(d.outputs.waitingFor).toBeUndefined();
     });
 });

@@ -10,8 +10,7 @@ describe("east-west gateways of the five-cluster mesh", () => {
         ({ rec } = await runMesh(config));
     });
 
-    const serviceOf = (cluster: string) =>
-        rec.ofType("kubernetes:core/v1:Service").find((s) => rec.providerOf(s)?.name === cluster)!;
+    const serviceOf = (cluster: string) => rec.ofType("kubernetes:core/v1:Service").find((s) => rec.providerOf(s)?.name === cluster)!;
 
     it.each(clusters)("fronts $name's gateway with an IPv4 single-stack LoadBalancer on the Istio ports it serves", ({ name, network }) => {
         const service = serviceOf(name);
@@ -96,7 +95,13 @@ describe("east-west source ranges", () => {
     it("limit who reaches the east-west load balancer when configured, and leave it open otherwise", async () => {
         const { rec } = await runMesh({
             clusters: [
-                { name: "a", cloud: "gcp", region: "us-east1", project: "acme-mesh", eastWestSourceRanges: ["203.0.113.0/24", "198.51.100.7/32"] },
+                {
+                    name: "a",
+                    cloud: "gcp",
+                    region: "us-east1",
+                    project: "acme-mesh",
+                    eastWestSourceRanges: ["203.0.113.0/24", "198.51.100.7/32"],
+                },
                 { name: "b", cloud: "gcp", region: "us-west1", project: "acme-mesh" },
             ],
         });

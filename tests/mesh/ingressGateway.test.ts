@@ -67,10 +67,17 @@ describe("ingress gateways of the dev mesh (on for the primaries)", () => {
     it("deletes each ingress load balancer before the addresses, nodes and cluster it needs", () => {
         const [service] = ingressService(rec, "eks-west");
         const owned = (type: string) =>
-            rec.ofType(type).filter((r) => rec.ancestors(r).some((a) => a.name === "eks-west" && a.type === "istio-multicloud:clusters:EksCluster"));
+            rec
+                .ofType(type)
+                .filter((r) => rec.ancestors(r).some((a) => a.name === "eks-west" && a.type === "istio-multicloud:clusters:EksCluster"));
         const ingressEips = owned("aws:ec2/eip:Eip").filter((e) => /ingress/.test(e.name));
         expect(ingressEips).toHaveLength(2);
-        for (const r of [...ingressEips, ...owned("eks:index:ManagedNodeGroup"), ...owned("eks:index:Cluster"), ...owned("aws:ec2/vpc:Vpc")]) {
+        for (const r of [
+            ...ingressEips,
+            ...owned("eks:index:ManagedNodeGroup"),
+            ...owned("eks:index:Cluster"),
+            ...owned("aws:ec2/vpc:Vpc"),
+        ]) {
             expect({ outlives: r.name, ok: rec.dependsOn(service, r) }).toEqual({ outlives: r.name, ok: true });
         }
         expect(service.customTimeouts?.delete).toBe("20m");
@@ -88,7 +95,12 @@ describe("ingress gateways of the dev mesh (on for the primaries)", () => {
             expect(route.inputs.spec).toEqual({
                 hosts: ["*"],
                 gateways: ["helloworld-gateway"],
-                http: [{ match: [{ uri: { prefix: "/hello" } }], route: [{ destination: { host: "helloworld.sample.svc.cluster.local", port: { number: 5000 } } }] }],
+                http: [
+                    {
+                        match: [{ uri: { prefix: "/hello" } }],
+                        route: [{ destination: { host: "helloworld.sample.svc.cluster.local", port: { number: 5000 } } }],
+                    },
+                ],
             });
             expect(rec.dependsOn(route, rec.inCluster(RELEASE, cluster, "istio-base")[0])).toBe(true);
         }
@@ -104,7 +116,15 @@ describe("an ingress gateway in a remote, with TLS", () => {
             ingressTls: { host: "hello.example.com", credentialName: "hello-tls" },
             clusters: [
                 { name: "hub", cloud: "gcp", region: "us-east1", project: "acme-mesh" },
-                { name: "edge", cloud: "existing", role: "remote", primary: "hub", ingress: true, ingressAddress: "198.51.100.7", ingressSourceRanges: ["203.0.113.0/24"] },
+                {
+                    name: "edge",
+                    cloud: "existing",
+                    role: "remote",
+                    primary: "hub",
+                    ingress: true,
+                    ingressAddress: "198.51.100.7",
+                    ingressSourceRanges: ["203.0.113.0/24"],
+                },
                 { name: "solo", cloud: "azure", region: "westeurope" },
             ],
             kubeconfigs: { edge: existingKubeconfig },
@@ -139,13 +159,21 @@ describe("an ingress gateway in a remote, with TLS", () => {
     });
 
     it("configures HTTPS with the user's certificate and redirects HTTP, on the remote's primary only", () => {
-        const gateways = rec.ofType("kubernetes:networking.istio.io/v1:Gateway").filter((g) => g.inputs.metadata.name === "helloworld-gateway");
+        const gateways = rec
+            .ofType("kubernetes:networking.istio.io/v1:Gateway")
+            .filter((g) => g.inputs.metadata.name === "helloworld-gateway");
         expect(gateways.map((g) => rec.providerOf(g)?.name)).toEqual(["hub"]);
         expect(gateways[0].inputs.spec.servers).toEqual([
             { port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["hello.example.com"], tls: { httpsRedirect: true } },
-            { port: { number: 443, name: "https", protocol: "HTTPS" }, hosts: ["hello.example.com"], tls: { mode: "SIMPLE", credentialName: "hello-tls" } },
+            {
+                port: { number: 443, name: "https", protocol: "HTTPS" },
+                hosts: ["hello.example.com"],
+                tls: { mode: "SIMPLE", credentialName: "hello-tls" },
+            },
         ]);
-        const routes = rec.ofType("kubernetes:networking.istio.io/v1:VirtualService").filter((v) => v.inputs.metadata.name === "helloworld-ingress");
+        const routes = rec
+            .ofType("kubernetes:networking.istio.io/v1:VirtualService")
+            .filter((v) => v.inputs.metadata.name === "helloworld-ingress");
         expect(routes.map((r) => [rec.providerOf(r)?.name, r.inputs.spec.hosts])).toEqual([["hub", ["hello.example.com"]]]);
     });
 });

@@ -19,11 +19,19 @@ describe("the mesh as one component (dev stack)", () => {
         const mesh = rec.one(MESH, "mesh1");
         const underMesh = rec.all.filter((r) => rec.ancestors(r).some((a) => a.urn === mesh.urn));
         const types = new Set(underMesh.map((r) => r.type));
-        for (const t of ["kubernetes:helm.sh/v3:Release", "istio-multicloud:mesh:ControlPlane", "istio-multicloud:apps:Helloworld", "tls:index/privateKey:PrivateKey"]) {
+        for (const t of [
+            "kubernetes:helm.sh/v3:Release",
+            "istio-multicloud:mesh:ControlPlane",
+            "istio-multicloud:apps:Helloworld",
+            "tls:index/privateKey:PrivateKey",
+        ]) {
             expect(types).toContain(t);
         }
         for (const r of underMesh) {
-            expect({ resource: r.name, cluster: rec.ancestors(r).some((a) => CLUSTER_COMPONENT.test(a.type)) }).toEqual({ resource: r.name, cluster: false });
+            expect({ resource: r.name, cluster: rec.ancestors(r).some((a) => CLUSTER_COMPONENT.test(a.type)) }).toEqual({
+                resource: r.name,
+                cluster: false,
+            });
             expect(r.type).not.toBe("pulumi:providers:kubernetes");
         }
         // Every Kubernetes object belongs to the mesh, except the clusters' own (e.g. kind's MetalLB).
@@ -40,6 +48,8 @@ describe("the mesh as one component (dev stack)", () => {
         expect(controlPlaneChild.engineUrn).toBe(
             "urn:pulumi:dev::istio-multicloud::istio-multicloud:mesh:IstioMesh$istio-multicloud:mesh:ControlPlane$kubernetes:core/v1:Namespace::eks-west-istio-system",
         );
-        expect(controlPlaneChild.aliases).toContain("urn:pulumi:dev::istio-multicloud::istio-multicloud:mesh:ControlPlane$kubernetes:core/v1:Namespace::eks-west-istio-system");
+        expect(controlPlaneChild.aliases).toContain(
+            "urn:pulumi:dev::istio-multicloud::istio-multicloud:mesh:ControlPlane$kubernetes:core/v1:Namespace::eks-west-istio-system",
+        );
     });
 });

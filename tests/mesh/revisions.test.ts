@@ -19,8 +19,22 @@ const dev130: Record<string, unknown> = { ...stackFileConfig("dev"), istioVersio
 const { istioVersion: _, ...devWithoutVersion } = dev130;
 /** Each step of the canary upgrade, as the README's "Upgrading Istio" describes it. */
 const steps = {
-    addRevision: { ...devWithoutVersion, revisions: [{ name: "default", version: "1.30.4" }, { name: "1-31", version: "1.31.1" }], defaultRevision: "default" },
-    moveTag: { ...devWithoutVersion, revisions: [{ name: "default", version: "1.30.4" }, { name: "1-31", version: "1.31.1" }], defaultRevision: "1-31" },
+    addRevision: {
+        ...devWithoutVersion,
+        revisions: [
+            { name: "default", version: "1.30.4" },
+            { name: "1-31", version: "1.31.1" },
+        ],
+        defaultRevision: "default",
+    },
+    moveTag: {
+        ...devWithoutVersion,
+        revisions: [
+            { name: "default", version: "1.30.4" },
+            { name: "1-31", version: "1.31.1" },
+        ],
+        defaultRevision: "1-31",
+    },
     removeOld: { ...devWithoutVersion, revisions: [{ name: "1-31", version: "1.31.1" }], defaultRevision: "1-31" },
 };
 const clusters = ["eks-west", "aks-east", "gke-central"];
@@ -72,48 +86,106 @@ describe("revisions in config", () => {
     });
 
     it("accepts Pulumi.yaml's istioVersion default beside revisions: Pulumi hands it to every stack", () => {
-        expect(parseMeshConfig(raw({ istioVersion: "1.31.1", revisions: [{ name: "1-31", version: "1.31.1" }] })).config.revisions).toBeDefined();
+        expect(
+            parseMeshConfig(raw({ istioVersion: "1.31.1", revisions: [{ name: "1-31", version: "1.31.1" }] })).config.revisions,
+        ).toBeDefined();
     });
 
     it("refuses a bad revision name, a duplicate, an unsupported version and a defaultRevision that is not a revision", () => {
-        expect(problems({ revisions: [{ name: "1.31", version: "1.31.1" }] })).toEqual([expect.stringMatching(/^revisions\[0\]\.name: "1\.31" is not a DNS-1123 label/)]);
-        expect(problems({ revisions: [{ name: "a", version: "1.31.1" }, { name: "a", version: "1.31.1" }], defaultRevision: "a" })).toEqual([
-            `revisions[1].name: "a" is already the name of revisions[0]; names must be unique`,
+        expect(problems({ revisions: [{ name: "1.31", version: "1.31.1" }] })).toEqual([
+            expect.stringMatching(/^revisions\[0\]\.name: "1\.31" is not a DNS-1123 label/),
         ]);
-        expect(problems({ revisions: [{ name: "old", version: "1.29.9" }] })).toEqual([expect.stringMatching(/^revisions\[0\]\.version: "1\.29\.9" is not a supported Istio minor/)]);
-        expect(problems({ revisions: [{ name: "old", version: "1.30.3" }] })).toEqual([expect.stringMatching(/^revisions\[0\]\.version: "1\.30\.3" is older than 1\.30\.4/)]);
-        expect(problems({ revisions: [{ name: "a", version: "1.31.1" }, { name: "b", version: "1.31.1" }], defaultRevision: "c" })).toEqual([
-            expect.stringMatching(/^defaultRevision: "c" is not a revision of revisions \(revisions: a, b\)/),
+        expect(
+            problems({
+                revisions: [
+                    { name: "a", version: "1.31.1" },
+                    { name: "a", version: "1.31.1" },
+                ],
+                defaultRevision: "a",
+            }),
+        ).toEqual([`revisions[1].name: "a" is already the name of revisions[0]; names must be unique`]);
+        expect(problems({ revisions: [{ name: "old", version: "1.29.9" }] })).toEqual([
+            expect.stringMatching(/^revisions\[0\]\.version: "1\.29\.9" is not a supported Istio minor/),
         ]);
-        expect(problems({ revisions: [{ name: "a", version: "1.31.1" }, { name: "b", version: "1.31.1" }] })).toEqual([
-            expect.stringMatching(/^defaultRevision: is required with more than one revision/),
+        expect(problems({ revisions: [{ name: "old", version: "1.30.3" }] })).toEqual([
+            expect.stringMatching(/^revisions\[0\]\.version: "1\.30\.3" is older than 1\.30\.4/),
         ]);
+        expect(
+            problems({
+                revisions: [
+                    { name: "a", version: "1.31.1" },
+                    { name: "b", version: "1.31.1" },
+                ],
+                defaultRevision: "c",
+            }),
+        ).toEqual([expect.stringMatching(/^defaultRevision: "c" is not a revision of revisions \(revisions: a, b\)/)]);
+        expect(
+            problems({
+                revisions: [
+                    { name: "a", version: "1.31.1" },
+                    { name: "b", version: "1.31.1" },
+                ],
+            }),
+        ).toEqual([expect.stringMatching(/^defaultRevision: is required with more than one revision/)]);
         expect(problems({ defaultRevision: "a" })).toEqual([expect.stringMatching(/^defaultRevision: "a" is set but revisions is not/)]);
-        expect(problems({ revisions: [{ name: "a", version: "latest" }] })).toEqual([expect.stringMatching(/^revisions\[0\]\.version: "latest" is not valid \(expected a full Istio version/)]);
+        expect(problems({ revisions: [{ name: "a", version: "latest" }] })).toEqual([
+            expect.stringMatching(/^revisions\[0\]\.version: "latest" is not valid \(expected a full Istio version/),
+        ]);
     });
 
     it("checks Kubernetes against the range every revision supports (the intersection)", () => {
-        const revisions = [{ name: "default", version: "1.30.4" }, { name: "1-31", version: "1.31.1" }];
+        const revisions = [
+            { name: "default", version: "1.30.4" },
+            { name: "1-31", version: "1.31.1" },
+        ];
         // 1.32 suits Istio 1.30 alone; 1.37 suits 1.31 alone.
-        expect(parseMeshConfig(raw({ istioVersion: "1.30.4", clusters: [{ name: "alpha", cloud: "aws", region: "us-west-2", kubernetesVersion: "1.32" }] })).config).toBeDefined();
+        expect(
+            parseMeshConfig(
+                raw({
+                    istioVersion: "1.30.4",
+                    clusters: [{ name: "alpha", cloud: "aws", region: "us-west-2", kubernetesVersion: "1.32" }],
+                }),
+            ).config,
+        ).toBeDefined();
         for (const version of ["1.32", "1.37"]) {
-            expect(problems({ revisions, defaultRevision: "default", clusters: [{ name: "alpha", cloud: "aws", region: "us-west-2", kubernetesVersion: version }] })).toEqual([
-                `clusters[0].kubernetesVersion: "${version}" is outside what Istio 1.30 and 1.31 supports (1.33 to 1.36)`,
-            ]);
+            expect(
+                problems({
+                    revisions,
+                    defaultRevision: "default",
+                    clusters: [{ name: "alpha", cloud: "aws", region: "us-west-2", kubernetesVersion: version }],
+                }),
+            ).toEqual([`clusters[0].kubernetesVersion: "${version}" is outside what Istio 1.30 and 1.31 supports (1.33 to 1.36)`]);
         }
     });
 
     it("runs base and the published version at the newest revision's version", () => {
-        const { config } = parseMeshConfig(raw({ revisions: [{ name: "default", version: "1.30.4" }, { name: "1-31", version: "1.31.1" }], defaultRevision: "default" }));
+        const { config } = parseMeshConfig(
+            raw({
+                revisions: [
+                    { name: "default", version: "1.30.4" },
+                    { name: "1-31", version: "1.31.1" },
+                ],
+                defaultRevision: "default",
+            }),
+        );
         expect(config.istioVersion).toBe("1.31.1");
-        expect(config.revisions).toEqual({ revisions: [{ name: "default", version: "1.30.4" }, { name: "1-31", version: "1.31.1" }], defaultRevision: "default" });
+        expect(config.revisions).toEqual({
+            revisions: [
+                { name: "default", version: "1.30.4" },
+                { name: "1-31", version: "1.31.1" },
+            ],
+            defaultRevision: "default",
+        });
     });
 
     it("warns where the nodes cannot hold the revisions, and not for two revisions on the default sizes", () => {
         const { "gcp:project": gcpProject, ...addRevision } = steps.addRevision as Record<string, any>;
         const two = parseMeshConfig(addRevision, { gcpProject }).warnings;
         expect(two.filter((w) => w.includes("may not hold"))).toEqual([]);
-        const three = parseMeshConfig({ ...addRevision, revisions: [...steps.addRevision.revisions, { name: "1-31-2", version: "1.31.2" }] }, { gcpProject }).warnings;
+        const three = parseMeshConfig(
+            { ...addRevision, revisions: [...steps.addRevision.revisions, { name: "1-31-2", version: "1.31.2" }] },
+            { gcpProject },
+        ).warnings;
         // eks-west serves aks-east: two istiod pods per revision.
         expect(three.filter((w) => w.includes("may not hold"))).toEqual([
             expect.stringMatching(/^clusters\[0\]\.nodeSize: 2 x "m5\.large" may not hold 3 revisions: 6 istiod pods/),
@@ -138,7 +210,11 @@ describe("a 1.30 to 1.31 canary upgrade of the dev stack", () => {
         const only = await run({ ...devWithoutVersion, revisions: [{ name: "default", version: "1.30.4" }] }, before.outputs);
         const shape = (rec: Recorder) =>
             rec.all
-                .map((r) => ({ urn: r.engineUrn, inputs: reveal(r.inputs), deps: r.dependencies.map((d) => rec.byUrn(d)?.engineUrn ?? d).sort() }))
+                .map((r) => ({
+                    urn: r.engineUrn,
+                    inputs: reveal(r.inputs),
+                    deps: r.dependencies.map((d) => rec.byUrn(d)?.engineUrn ?? d).sort(),
+                }))
                 .sort((x, y) => (x.urn < y.urn ? -1 : 1));
         // As JSON: the inputs hold class instances (assets) that compare by reference otherwise.
         expect(JSON.stringify(shape(only.rec), null, 1)).toEqual(JSON.stringify(shape(before.rec), null, 1));
@@ -165,7 +241,10 @@ describe("a 1.30 to 1.31 canary upgrade of the dev stack", () => {
 
     it("registers nothing new but the canary's releases while the tag stays", () => {
         const old = new Set(before.rec.all.map((r) => r.engineUrn));
-        const fresh = added.rec.all.filter((r) => !old.has(r.engineUrn)).map((r) => r.name).sort();
+        const fresh = added.rec.all
+            .filter((r) => !old.has(r.engineUrn))
+            .map((r) => r.name)
+            .sort();
         expect(fresh).toEqual(["aks-east-istiod-1-31", "eks-west-istiod-1-31", "gke-central-istiod-1-31"]);
         expect(added.rec.ofType(MWC)).toEqual([]);
     });
@@ -187,7 +266,10 @@ describe("a 1.30 to 1.31 canary upgrade of the dev stack", () => {
             istiodRemote: { injectionPath: "/inject/cluster/aks-east/net/network2" },
         });
         // The canary of a primary that serves remotes runs replicated, as an external istiod.
-        expect(valuesOf(release(added.rec, "eks-west", "istiod-1-31"))).toMatchObject({ autoscaleMin: 2, global: { externalIstiod: true } });
+        expect(valuesOf(release(added.rec, "eks-west", "istiod-1-31"))).toMatchObject({
+            autoscaleMin: 2,
+            global: { externalIstiod: true },
+        });
     });
 
     it("routes each revision through the east-west gateway of the primary that serves remotes, by SNI", () => {
@@ -227,7 +309,9 @@ describe("a 1.30 to 1.31 canary upgrade of the dev stack", () => {
                 expect(w.clientConfig).toEqual({ service: { name: "istiod-1-31", namespace: "istio-system", path, port: 443 } });
                 expect(w.failurePolicy).toBe("Fail");
             }
-            expect(tag.inputs.webhooks[2].namespaceSelector).toEqual({ matchExpressions: [{ key: "istio-injection", operator: "In", values: ["enabled"] }] });
+            expect(tag.inputs.webhooks[2].namespaceSelector).toEqual({
+                matchExpressions: [{ key: "istio-injection", operator: "In", values: ["enabled"] }],
+            });
             expect(tag.ignoreChanges).toEqual(["webhooks[*].clientConfig.caBundle"]);
         }
     });
@@ -245,18 +329,30 @@ describe("a 1.30 to 1.31 canary upgrade of the dev stack", () => {
         const canaries = clusters.map((c) => release(moved.rec, c, "istiod-1-31"));
         for (const c of clusters) {
             const tag = moved.rec.oneIn(MWC, c, "istio-revision-tag-default");
-            for (const canary of canaries) expect({ tag: c, waitsFor: canary.name, ok: moved.rec.dependsOn(tag, canary) }).toEqual({ tag: c, waitsFor: canary.name, ok: true });
+            for (const canary of canaries)
+                expect({ tag: c, waitsFor: canary.name, ok: moved.rec.dependsOn(tag, canary) }).toEqual({
+                    tag: c,
+                    waitsFor: canary.name,
+                    ok: true,
+                });
         }
         const remoteTag = moved.rec.oneIn(MWC, "aks-east", "istio-revision-tag-default");
         expect(moved.rec.dependsOn(remoteTag, moved.rec.one(VS, "eks-west-istiod-vs"))).toBe(true);
         expect(moved.rec.dependsOn(remoteTag, moved.rec.oneIn(SECRET, "eks-west", "istio-remote-secret-aks-east"))).toBe(true);
-        expect(added.rec.dependsOn(release(added.rec, "aks-east", "istiod-1-31"), release(added.rec, "eks-west", "istiod-1-31"))).toBe(true);
+        expect(added.rec.dependsOn(release(added.rec, "aks-east", "istiod-1-31"), release(added.rec, "eks-west", "istiod-1-31"))).toBe(
+            true,
+        );
         // The unrevisioned install keeps its old order: a remote's charts install beside its primary's.
         expect(added.rec.dependsOn(release(added.rec, "aks-east", "istiod"), release(added.rec, "eks-west", "istiod"))).toBe(false);
     });
 
     it("restarts the gateways onto the new revision with the tag, without touching their Services", () => {
-        for (const [c, name] of [["eks-west", "istio-eastwestgateway"], ["aks-east", "istio-eastwestgateway"], ["eks-west", "istio-ingressgateway"], ["gke-central", "istio-ingressgateway"]]) {
+        for (const [c, name] of [
+            ["eks-west", "istio-eastwestgateway"],
+            ["aks-east", "istio-eastwestgateway"],
+            ["eks-west", "istio-ingressgateway"],
+            ["gke-central", "istio-ingressgateway"],
+        ]) {
             const [was, now] = [release(added.rec, c, name), release(moved.rec, c, name)];
             expect(valuesOf(was).podAnnotations).toBeUndefined();
             expect(valuesOf(now).podAnnotations).toEqual({ "istio-multicloud.io/revision": "1-31" });
@@ -284,7 +380,10 @@ describe("a 1.30 to 1.31 canary upgrade of the dev stack", () => {
     it("gives every new object its own cluster's provider and passes the policy pack, at every step", async () => {
         for (const { rec } of [added, moved, removed]) {
             for (const r of rec.all.filter((x) => x.custom && x.type.startsWith("kubernetes:") && !x.type.startsWith("pulumi:"))) {
-                expect({ resource: r.name, cluster: clusters.includes(rec.clusterOf(r) ?? "") }).toEqual({ resource: r.name, cluster: true });
+                expect({ resource: r.name, cluster: clusters.includes(rec.clusterOf(r) ?? "") }).toEqual({
+                    resource: r.name,
+                    cluster: true,
+                });
             }
             for (const policy of [kubernetesExplicitProvider, noCredentialsInPlainConfig]) {
                 const found: string[] = [];
@@ -308,7 +407,10 @@ describe("a 1.30 to 1.31 canary upgrade of the dev stack", () => {
         for (const { rec } of [added, moved, removed]) {
             for (const r of rec.ofType(RELEASE)) {
                 const values = valuesOf(r);
-                const unknown = r.inputs.chart === "gateway" ? gatewayValueErrors(values, r.inputs.version) : unknownChartKeys(r.inputs.chart, values, r.inputs.version);
+                const unknown =
+                    r.inputs.chart === "gateway"
+                        ? gatewayValueErrors(values, r.inputs.version)
+                        : unknownChartKeys(r.inputs.chart, values, r.inputs.version);
                 expect({ release: r.name, unknown }).toEqual({ release: r.name, unknown: [] });
             }
         }
@@ -319,23 +421,30 @@ describe("a 1.30 to 1.31 canary upgrade of the dev stack", () => {
         for (const c of clusters) {
             expect(published.clusters[c]).toMatchObject({
                 contract: 1,
-                revisions: [{ name: "default", version: "1.30.4" }, { name: "1-31", version: "1.31.1" }],
+                revisions: [
+                    { name: "default", version: "1.30.4" },
+                    { name: "1-31", version: "1.31.1" },
+                ],
                 defaultRevision: "1-31",
                 istioVersion: "1.31.1",
             });
         }
-        expect((await plain(before.outputs) as any).clusters["eks-west"].revisions).toBeUndefined();
+        expect(((await plain(before.outputs)) as any).clusters["eks-west"].revisions).toBeUndefined();
     });
 
     it("refuses to remove the revision the tag points at, naming both", async () => {
         expect(await refused(steps.removeOld, added.outputs)).toEqual([
-            expect.stringMatching(/^revisions: removes revision "default", which the default tag points at in the last run \(defaultRevision "default"\); move the tag first/),
+            expect.stringMatching(
+                /^revisions: removes revision "default", which the default tag points at in the last run \(defaultRevision "default"\); move the tag first/,
+            ),
         ]);
     });
 
     it("refuses to remove the newest revision: base would downgrade the CRDs", async () => {
         expect(await refused({ ...devWithoutVersion, revisions: [{ name: "default", version: "1.30.4" }] }, added.outputs)).toEqual([
-            expect.stringMatching(/^revisions: removes revision "1-31" \(Istio 1\.31\.1\), the newest: base \(Istio's CRDs\) runs the newest revision's version and would go down to 1\.30\.4/),
+            expect.stringMatching(
+                /^revisions: removes revision "1-31" \(Istio 1\.31\.1\), the newest: base \(Istio's CRDs\) runs the newest revision's version and would go down to 1\.30\.4/,
+            ),
         ]);
     });
 });
@@ -349,13 +458,21 @@ describe("a canary upgrade of a mesh split over two stacks", () => {
         ...extra,
     });
     const west = (extra: Record<string, unknown>) => ({
-        clusters: [{ name: "west", cloud: "gcp", region: "us-west1", project: "acme-mesh", network: "net-west", role: "remote", primary: "east" }],
+        clusters: [
+            { name: "west", cloud: "gcp", region: "us-west1", project: "acme-mesh", network: "net-west", role: "remote", primary: "east" },
+        ],
         peers: [{ name: "east", stack: EAST, role: "primary", network: "net-east" }],
         rootCaFrom: EAST,
         ...extra,
     });
     const v130 = { istioVersion: "1.30.4" };
-    const canary = { revisions: [{ name: "default", version: "1.30.4" }, { name: "1-31", version: "1.31.1" }], defaultRevision: "1-31" };
+    const canary = {
+        revisions: [
+            { name: "default", version: "1.30.4" },
+            { name: "1-31", version: "1.31.1" },
+        ],
+        defaultRevision: "1-31",
+    };
     const done = { revisions: [{ name: "1-31", version: "1.31.1" }], defaultRevision: "1-31" };
 
     type Run = { rec: Recorder; published: PublishedStack };
@@ -369,7 +486,8 @@ describe("a canary upgrade of a mesh split over two stacks", () => {
         await settle();
         return { rec, published: { outputs: await plain(outputs), secretOutputNames: ["kubeconfigs", "remoteSecrets", "caBundles"] } };
     }
-    const tagOf = (r: Run, cluster: string) => r.rec.inCluster(MWC, cluster, "istio-revision-tag-default").map((t) => t.inputs.metadata.labels["istio.io/rev"]);
+    const tagOf = (r: Run, cluster: string) =>
+        r.rec.inCluster(MWC, cluster, "istio-revision-tag-default").map((t) => t.inputs.metadata.labels["istio.io/rev"]);
     const waiting = (r: Run) => (r.published.outputs as any).waitingFor ?? [];
 
     let eastA: Run, westB: Run, eastC: Run, westD: Run;
@@ -390,7 +508,9 @@ describe("a canary upgrade of a mesh split over two stacks", () => {
     });
 
     it("makes a remote's stack wait for its primary's revision (and refuses a newer minor on the remote first)", async () => {
-        expect(String(earlyProblem)).toMatch(/a remote may not run a newer Istio minor than its primary: upgrade the primary's stack first/);
+        expect(String(earlyProblem)).toMatch(
+            /a remote may not run a newer Istio minor than its primary: upgrade the primary's stack first/,
+        );
         expect(valuesOf(release(westB.rec, "west", "istiod-1-31"))).toMatchObject({ profile: "remote", revision: "1-31" });
         // A patch canary on the remote's stack first: it waits for the primary's.
         const patch = { revisions: [...canary.revisions, { name: "1-31-2", version: "1.31.2" }], defaultRevision: "1-31" };
@@ -399,16 +519,22 @@ describe("a canary upgrade of a mesh split over two stacks", () => {
         expect(waiting(westFirst)).toContain("west: revision 1-31-2 waits until its primary east runs it");
         const eastThen = await pass("east-team", east(patch), eastC, westFirst);
         const westThen = await pass("west-team", west(patch), westFirst, eastThen);
-        expect(westThen.rec.dependsOn(release(westThen.rec, "west", "istiod-1-31-2"), release(westThen.rec, "west", "istio-base"))).toBe(true);
+        expect(westThen.rec.dependsOn(release(westThen.rec, "west", "istiod-1-31-2"), release(westThen.rec, "west", "istio-base"))).toBe(
+            true,
+        );
         expect(valuesOf(release(westThen.rec, "west", "istiod-1-31-2")).revision).toBe("1-31-2");
     });
 
     it("moves each stack's tag once every cluster of the mesh runs the revision, pass by pass", () => {
         expect(tagOf(eastA, "east")).toEqual([]);
-        expect(waiting(eastA)).toContain("default tag: stays at revision default until west runs revision 1-31 (pulumi up on their stacks)");
+        expect(waiting(eastA)).toContain(
+            "default tag: stays at revision default until west runs revision 1-31 (pulumi up on their stacks)",
+        );
         expect(valuesOf(release(eastA.rec, "east", "istiod")).global.operatorManageWebhooks).toBeUndefined();
         expect(tagOf(westB, "west")).toEqual(["1-31"]);
-        expect(westB.rec.oneIn(MWC, "west", "istio-revision-tag-default").inputs.webhooks[0].clientConfig.service.path).toBe("/inject/cluster/west/net/net-west");
+        expect(westB.rec.oneIn(MWC, "west", "istio-revision-tag-default").inputs.webhooks[0].clientConfig.service.path).toBe(
+            "/inject/cluster/west/net/net-west",
+        );
         expect(tagOf(eastC, "east")).toEqual(["1-31"]);
         expect(tagOf(westD, "west")).toEqual(["1-31"]);
         expect((eastC.published.outputs as any).clusters.east).toMatchObject({ defaultRevision: "1-31", revisions: canary.revisions });
@@ -417,7 +543,9 @@ describe("a canary upgrade of a mesh split over two stacks", () => {
     it("keeps a revision on the primary while a remote of another stack still runs it", async () => {
         const eastRemoves = await pass("east-team", east(done), eastC, westD);
         expect(release(eastRemoves.rec, "east", "istiod").inputs.version).toBe("1.30.4");
-        expect(waiting(eastRemoves)).toContain("east: keeps revision default while its remote west runs it (remove it from that stack first)");
+        expect(waiting(eastRemoves)).toContain(
+            "east: keeps revision default while its remote west runs it (remove it from that stack first)",
+        );
         const westRemoves = await pass("west-team", west(done), westD, eastRemoves);
         expect(westRemoves.rec.inCluster(RELEASE, "west", "istiod")).toEqual([]);
         const eastAfter = await pass("east-team", east(done), eastRemoves, westRemoves);

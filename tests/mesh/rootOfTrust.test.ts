@@ -85,7 +85,12 @@ describe("a root the user brings (rootCa, secret config)", () => {
     it("signs every primary's intermediate with it and generates no root", async () => {
         const { rec, outputs } = await runMesh({ ...meshes["multi-primary"], rootCa: { certPem, keyPem } });
         expect(rec.ofType("tls:index/selfSignedCert:SelfSignedCert")).toEqual([]);
-        expect(rec.ofType("tls:index/privateKey:PrivateKey").map((k) => k.name).sort()).toEqual(["alpha-ca-key", "beta-ca-key"]);
+        expect(
+            rec
+                .ofType("tls:index/privateKey:PrivateKey")
+                .map((k) => k.name)
+                .sort(),
+        ).toEqual(["alpha-ca-key", "beta-ca-key"]);
         for (const cert of rec.ofType("tls:index/locallySignedCert:LocallySignedCert")) {
             expect(cert.inputs.caCertPem).toBe(certPem);
             expect(isSecret(cert.inputs.caPrivateKeyPem)).toBe(true);

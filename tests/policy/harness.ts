@@ -74,7 +74,13 @@ export function resourceArgs(spec: ResourceSpec): ResourceValidationArgs {
         props,
         urn: urnOf(spec),
         name: spec.name,
-        opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+        opts: {
+            protect: false,
+            ignoreChanges: [],
+            aliases: [],
+            customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+            additionalSecretOutputs: [],
+        },
         stackTags: new Map(),
         isType: () => false,
         asType: () => undefined,
@@ -88,7 +94,11 @@ export function resourceArgs(spec: ResourceSpec): ResourceValidationArgs {
 /** Violations a resource policy reports for one resource. */
 export async function violations(policy: ResourceValidationPolicy, spec: ResourceSpec): Promise<string[]> {
     const found: string[] = [];
-    const validations = Array.isArray(policy.validateResource) ? policy.validateResource : policy.validateResource ? [policy.validateResource] : [];
+    const validations = Array.isArray(policy.validateResource)
+        ? policy.validateResource
+        : policy.validateResource
+          ? [policy.validateResource]
+          : [];
     for (const validate of validations) {
         await validate(resourceArgs(spec), (message) => found.push(message));
     }
@@ -101,7 +111,13 @@ export function policyResource(spec: ResourceSpec): PolicyResource {
         props: proxy.unknownCheckingProxy(JSON.parse(JSON.stringify(spec.props))),
         urn: urnOf(spec),
         name: spec.name,
-        opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+        opts: {
+            protect: false,
+            ignoreChanges: [],
+            aliases: [],
+            customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+            additionalSecretOutputs: [],
+        },
         dependencies: [],
         propertyDependencies: {},
         isType: () => false,

@@ -20,7 +20,11 @@ const eks = clusterProvider("eks-west");
 const aks = clusterProvider("aks-east");
 const gke = clusterProvider("gke-central");
 
-function peerAuthentication(mode: unknown, provider = eks, extra: { name?: string; namespace?: string; selector?: unknown } = {}): ResourceSpec {
+function peerAuthentication(
+    mode: unknown,
+    provider = eks,
+    extra: { name?: string; namespace?: string; selector?: unknown } = {},
+): ResourceSpec {
     return {
         type: PA,
         name: `${provider.name}-mtls`,
@@ -36,12 +40,25 @@ function peerAuthentication(mode: unknown, provider = eks, extra: { name?: strin
 
 /** The istiod release as the program writes it (values of controlPlane.ts). */
 function istiod(provider: typeof eks, values: unknown, chart = "istiod"): ResourceSpec {
-    return { type: RELEASE, name: `${provider.name}-istiod`, provider, props: { name: "istiod", chart, namespace: "istio-system", values } };
+    return {
+        type: RELEASE,
+        name: `${provider.name}-istiod`,
+        provider,
+        props: { name: "istiod", chart, namespace: "istio-system", values },
+    };
 }
-const primaryValues = (cluster: string, network: string) => ({ global: { meshID: "mesh1", multiCluster: { clusterName: cluster }, network } });
+const primaryValues = (cluster: string, network: string) => ({
+    global: { meshID: "mesh1", multiCluster: { clusterName: cluster }, network },
+});
 const remoteValues = {
     profile: "remote",
-    global: { meshID: "mesh1", multiCluster: { clusterName: "aks-east" }, network: "network2", configCluster: true, remotePilotAddress: "203.0.113.7" },
+    global: {
+        meshID: "mesh1",
+        multiCluster: { clusterName: "aks-east" },
+        network: "network2",
+        configCluster: true,
+        remotePilotAddress: "203.0.113.7",
+    },
     istiodRemote: { injectionPath: "/inject/cluster/aks-east/net/network2" },
 };
 
@@ -64,7 +81,8 @@ users:
   user:
     token: ${saToken}
 `;
-const privateKey = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgHcTz6sE2I2yPB\n-----END RSA PRIVATE KEY-----\n";
+const privateKey =
+    "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgHcTz6sE2I2yPB\n-----END RSA PRIVATE KEY-----\n";
 const rootCert = "-----BEGIN CERTIFICATE-----\nMIIFazCCA1OgAwIBAgIUQ3VzdG9tIHJvb3Q=\n-----END CERTIFICATE-----\n";
 
 describe("the pack", () => {
@@ -101,7 +119,11 @@ describe("mesh-mtls-strict", () => {
 
     it("refuses PERMISSIVE while the pack's mtlsMode is STRICT (the default), naming the cluster", async () => {
         const found = await violations(meshMtlsStrict, peerAuthentication("PERMISSIVE", gke));
-        expect(found).toEqual([expect.stringMatching(/^PeerAuthentication istio-system\/default in cluster gke-central has spec.mtls.mode "PERMISSIVE"; mesh-wide mTLS must be STRICT/)]);
+        expect(found).toEqual([
+            expect.stringMatching(
+                /^PeerAuthentication istio-system\/default in cluster gke-central has spec.mtls.mode "PERMISSIVE"; mesh-wide mTLS must be STRICT/,
+            ),
+        ]);
     });
 
     it("accepts PERMISSIVE once the pack's mtlsMode is PERMISSIVE, and STRICT still", async () => {
@@ -112,8 +134,12 @@ describe("mesh-mtls-strict", () => {
 
     it("refuses DISABLE and a missing mode whatever the switch says", async () => {
         const config = { mtlsMode: "PERMISSIVE" };
-        expect(await violations(meshMtlsStrict, { ...peerAuthentication("DISABLE"), config })).toEqual([expect.stringMatching(/"DISABLE"; mesh-wide mTLS must be STRICT or PERMISSIVE/)]);
-        expect(await violations(meshMtlsStrict, peerAuthentication(undefined))).toEqual([expect.stringMatching(/no spec.mtls.mode \(Istio then falls back to PERMISSIVE\)/)]);
+        expect(await violations(meshMtlsStrict, { ...peerAuthentication("DISABLE"), config })).toEqual([
+            expect.stringMatching(/"DISABLE"; mesh-wide mTLS must be STRICT or PERMISSIVE/),
+        ]);
+        expect(await violations(meshMtlsStrict, peerAuthentication(undefined))).toEqual([
+            expect.stringMatching(/no spec.mtls.mode \(Istio then falls back to PERMISSIVE\)/),
+        ]);
     });
 
     it("refuses a selector on the mesh-wide policy: it would apply to some workloads only", async () => {
@@ -134,7 +160,11 @@ describe("mesh-mtls-strict", () => {
 
 describe("mesh-mtls-on-every-primary (stack)", () => {
     const devStack = (): ResourceSpec[] => [
-        istiod(eks, { ...primaryValues("eks-west", "network1"), global: { ...primaryValues("eks-west", "network1").global, externalIstiod: true }, autoscaleMin: 2 }),
+        istiod(eks, {
+            ...primaryValues("eks-west", "network1"),
+            global: { ...primaryValues("eks-west", "network1").global, externalIstiod: true },
+            autoscaleMin: 2,
+        }),
         peerAuthentication("STRICT", eks),
         istiod(aks, remoteValues),
         istiod(gke, primaryValues("gke-central", "network3")),
@@ -150,14 +180,20 @@ describe("mesh-mtls-on-every-primary (stack)", () => {
         const found = await stackViolations(meshMtlsOnEveryPrimary, resources);
         expect(found).toEqual([
             {
-                message: expect.stringMatching(/^Cluster gke-central runs istiod as a primary .* but has no PeerAuthentication "default" in istio-system/),
+                message: expect.stringMatching(
+                    /^Cluster gke-central runs istiod as a primary .* but has no PeerAuthentication "default" in istio-system/,
+                ),
                 urn: urnOf(istiod(gke, {})),
             },
         ]);
     });
 
     it("does not count a PeerAuthentication written to another cluster (a remote ignores it)", async () => {
-        const resources = [istiod(eks, primaryValues("eks-west", "network1")), peerAuthentication("STRICT", aks), istiod(aks, remoteValues)];
+        const resources = [
+            istiod(eks, primaryValues("eks-west", "network1")),
+            peerAuthentication("STRICT", aks),
+            istiod(aks, remoteValues),
+        ];
         const found = await stackViolations(meshMtlsOnEveryPrimary, resources);
         expect(found.map((f) => f.message)).toEqual([expect.stringMatching(/^Cluster eks-west /)]);
     });
@@ -183,7 +219,12 @@ describe("mesh-mtls-on-every-primary (stack)", () => {
 });
 
 describe("kubernetes-explicit-provider", () => {
-    const service = (provider?: typeof eks): ResourceSpec => ({ type: "kubernetes:core/v1:Service", name: "svc", provider, props: { metadata: { name: "x" } } });
+    const service = (provider?: typeof eks): ResourceSpec => ({
+        type: "kubernetes:core/v1:Service",
+        name: "svc",
+        provider,
+        props: { metadata: { name: "x" } },
+    });
 
     it("accepts a resource on its cluster's provider", async () => {
         expect(await violations(kubernetesExplicitProvider, service(eks))).toEqual([]);
@@ -191,12 +232,16 @@ describe("kubernetes-explicit-provider", () => {
 
     it("refuses the default provider", async () => {
         expect(await violations(kubernetesExplicitProvider, service(defaultProvider()))).toEqual([
-            expect.stringMatching(/uses the default Kubernetes provider \(urn:pulumi:dev::istio-multicloud::pulumi:providers:kubernetes::default_4_34_2\)/),
+            expect.stringMatching(
+                /uses the default Kubernetes provider \(urn:pulumi:dev::istio-multicloud::pulumi:providers:kubernetes::default_4_34_2\)/,
+            ),
         ]);
     });
 
     it("refuses a resource with no provider at all", async () => {
-        expect(await violations(kubernetesExplicitProvider, service(undefined))).toEqual([expect.stringMatching(/has no Kubernetes provider/)]);
+        expect(await violations(kubernetesExplicitProvider, service(undefined))).toEqual([
+            expect.stringMatching(/has no Kubernetes provider/),
+        ]);
     });
 
     it("accepts a cluster whose name merely starts with default", async () => {
@@ -226,24 +271,33 @@ describe("no-credentials-in-plain-config", () => {
     });
 
     it("finds a PEM private key, also base64-encoded in binaryData", async () => {
-        expect(await violations(noCredentialsInPlainConfig, configMap({ "tls.key": privateKey }))).toEqual([expect.stringMatching(/data\["tls.key"\] holds a PEM private key/)]);
+        expect(await violations(noCredentialsInPlainConfig, configMap({ "tls.key": privateKey }))).toEqual([
+            expect.stringMatching(/data\["tls.key"\] holds a PEM private key/),
+        ]);
         const encoded = Buffer.from(privateKey).toString("base64");
-        expect(await violations(noCredentialsInPlainConfig, configMap({}, { key: encoded }))).toEqual([expect.stringMatching(/binaryData.key holds a PEM private key/)]);
+        expect(await violations(noCredentialsInPlainConfig, configMap({}, { key: encoded }))).toEqual([
+            expect.stringMatching(/binaryData.key holds a PEM private key/),
+        ]);
         expect(await violations(noCredentialsInPlainConfig, configMap({ "client.yaml": `client-key-data: ${encoded}` }))).toEqual([
             expect.stringMatching(/holds a base64-encoded PEM private key/),
         ]);
     });
 
     it("finds a bearer token and a `token:` key", async () => {
-        expect(await violations(noCredentialsInPlainConfig, configMap({ auth: `Bearer ${saToken}` }))).toEqual([expect.stringMatching(/data.auth holds a JWT-shaped bearer token/)]);
-        expect(await violations(noCredentialsInPlainConfig, configMap({ "settings.yaml": "endpoint: https://x\ntoken: s3cr3t-value\n" }))).toEqual([
-            expect.stringMatching(/holds a `token:` key with a value/),
+        expect(await violations(noCredentialsInPlainConfig, configMap({ auth: `Bearer ${saToken}` }))).toEqual([
+            expect.stringMatching(/data.auth holds a JWT-shaped bearer token/),
         ]);
+        expect(
+            await violations(noCredentialsInPlainConfig, configMap({ "settings.yaml": "endpoint: https://x\ntoken: s3cr3t-value\n" })),
+        ).toEqual([expect.stringMatching(/holds a `token:` key with a value/)]);
         expect(await violations(noCredentialsInPlainConfig, configMap({ "settings.json": '{"token":"s3cr3t"}' }))).toHaveLength(1);
     });
 
     it("never repeats the credential in its message", async () => {
-        const found = await violations(noCredentialsInPlainConfig, configMap({ a: remoteKubeconfig, b: privateKey, c: "token: s3cr3t-value" }));
+        const found = await violations(
+            noCredentialsInPlainConfig,
+            configMap({ a: remoteKubeconfig, b: privateKey, c: "token: s3cr3t-value" }),
+        );
         expect(found).toHaveLength(3);
         for (const message of found) {
             expect(message).not.toContain(saToken.slice(0, 20));
@@ -254,19 +308,42 @@ describe("no-credentials-in-plain-config", () => {
 
     it("lets public material and empty tokens through: Istio's own istio-ca-root-cert, CA data, blank keys", async () => {
         expect(await violations(noCredentialsInPlainConfig, configMap({ "root-cert.pem": rootCert }))).toEqual([]);
-        expect(await violations(noCredentialsInPlainConfig, configMap({ "ca.yaml": "certificate-authority-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==\ntoken: \"\"\n" }))).toEqual([]);
-        expect(await violations(noCredentialsInPlainConfig, configMap({ mesh: "defaultConfig:\n  proxyMetadata: {}\ntrustDomain: cluster.local\n" }))).toEqual([]);
+        expect(
+            await violations(
+                noCredentialsInPlainConfig,
+                configMap({ "ca.yaml": 'certificate-authority-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==\ntoken: ""\n' }),
+            ),
+        ).toEqual([]);
+        expect(
+            await violations(
+                noCredentialsInPlainConfig,
+                configMap({ mesh: "defaultConfig:\n  proxyMetadata: {}\ntrustDomain: cluster.local\n" }),
+            ),
+        ).toEqual([]);
     });
 
     it("checks the annotations of every Kubernetes resource", async () => {
-        const service: ResourceSpec = { type: "kubernetes:core/v1:Service", name: "svc", provider: eks, props: { metadata: { name: "x", annotations: { "example.com/auth": saToken } } } };
-        expect(await violations(noCredentialsInPlainConfig, service)).toEqual([expect.stringMatching(/metadata.annotations\["example.com\/auth"\] holds a JWT-shaped bearer token/)]);
+        const service: ResourceSpec = {
+            type: "kubernetes:core/v1:Service",
+            name: "svc",
+            provider: eks,
+            props: { metadata: { name: "x", annotations: { "example.com/auth": saToken } } },
+        };
+        expect(await violations(noCredentialsInPlainConfig, service)).toEqual([
+            expect.stringMatching(/metadata.annotations\["example.com\/auth"\] holds a JWT-shaped bearer token/),
+        ]);
         // kubectl's last-applied copy of a Secret would leak its data into an annotation.
         const lastApplied: ResourceSpec = {
             type: "kubernetes:core/v1:Secret",
             name: "s",
             provider: eks,
-            props: { metadata: { annotations: { "kubectl.kubernetes.io/last-applied-configuration": JSON.stringify({ stringData: { "tls.key": privateKey } }) } } },
+            props: {
+                metadata: {
+                    annotations: {
+                        "kubectl.kubernetes.io/last-applied-configuration": JSON.stringify({ stringData: { "tls.key": privateKey } }),
+                    },
+                },
+            },
         };
         expect(await violations(noCredentialsInPlainConfig, lastApplied)).toHaveLength(1);
     });
@@ -277,7 +354,12 @@ describe("no-credentials-in-plain-config", () => {
             name: "eks-west-remote-aks-east",
             provider: eks,
             props: {
-                metadata: { name: "istio-remote-secret-aks-east", namespace: "istio-system", labels: { "istio/multiCluster": "true" }, annotations: { "networking.istio.io/cluster": "aks-east" } },
+                metadata: {
+                    name: "istio-remote-secret-aks-east",
+                    namespace: "istio-system",
+                    labels: { "istio/multiCluster": "true" },
+                    annotations: { "networking.istio.io/cluster": "aks-east" },
+                },
                 stringData: { "aks-east": remoteKubeconfig },
             },
         };
@@ -285,32 +367,54 @@ describe("no-credentials-in-plain-config", () => {
             type: "kubernetes:core/v1:Secret",
             name: "reader",
             provider: aks,
-            props: { metadata: { annotations: { "kubernetes.io/service-account.name": "istio-reader-service-account" } }, type: "kubernetes.io/service-account-token" },
+            props: {
+                metadata: { annotations: { "kubernetes.io/service-account.name": "istio-reader-service-account" } },
+                type: "kubernetes.io/service-account-token",
+            },
         };
         expect(await violations(noCredentialsInPlainConfig, remoteSecret)).toEqual([]);
         expect(await violations(noCredentialsInPlainConfig, readerToken)).toEqual([]);
     });
 
     it("checks Helm values at any depth: token keys, kubeconfig objects, keys in strings", async () => {
-        const release = (values: unknown): ResourceSpec => ({ type: RELEASE, name: "r", provider: eks, props: { chart: "istiod", values } });
+        const release = (values: unknown): ResourceSpec => ({
+            type: RELEASE,
+            name: "r",
+            provider: eks,
+            props: { chart: "istiod", values },
+        });
         expect(await violations(noCredentialsInPlainConfig, release(primaryValues("eks-west", "network1")))).toEqual([]);
         expect(await violations(noCredentialsInPlainConfig, release(remoteValues))).toEqual([]);
-        expect(await violations(noCredentialsInPlainConfig, release({ global: { remote: { token: "abc123" } } }))).toEqual([expect.stringMatching(/values.global.remote.token holds a `token:` key with a value/)]);
-        expect(await violations(noCredentialsInPlainConfig, release({ extra: [{ kubeconfig: { apiVersion: "v1", kind: "Config", users: [] } }] }))).toEqual([
-            expect.stringMatching(/values.extra\[0\].kubeconfig holds a kubeconfig/),
+        expect(await violations(noCredentialsInPlainConfig, release({ global: { remote: { token: "abc123" } } }))).toEqual([
+            expect.stringMatching(/values.global.remote.token holds a `token:` key with a value/),
         ]);
-        expect(await violations(noCredentialsInPlainConfig, release({ env: { CREDS: privateKey } }))).toEqual([expect.stringMatching(/values.env.CREDS holds a PEM private key/)]);
+        expect(
+            await violations(
+                noCredentialsInPlainConfig,
+                release({ extra: [{ kubeconfig: { apiVersion: "v1", kind: "Config", users: [] } }] }),
+            ),
+        ).toEqual([expect.stringMatching(/values.extra\[0\].kubeconfig holds a kubeconfig/)]);
+        expect(await violations(noCredentialsInPlainConfig, release({ env: { CREDS: privateKey } }))).toEqual([
+            expect.stringMatching(/values.env.CREDS holds a PEM private key/),
+        ]);
         expect(await violations(noCredentialsInPlainConfig, release({ token: "" }))).toEqual([]);
     });
 
     it("checks what is known during preview and skips what is not", async () => {
-        const release: ResourceSpec = { type: RELEASE, name: "r", provider: aks, props: { values: { global: { remotePilotAddress: unknowns.string }, token: "abc123" } } };
+        const release: ResourceSpec = {
+            type: RELEASE,
+            name: "r",
+            provider: aks,
+            props: { values: { global: { remotePilotAddress: unknowns.string }, token: "abc123" } },
+        };
         expect(await violations(noCredentialsInPlainConfig, release)).toHaveLength(1);
         expect(await violations(noCredentialsInPlainConfig, { ...configMap({}), props: { data: unknowns.object } })).toEqual([]);
     });
 
     it("recognises each kind of credential in text", () => {
-        expect(credentialsInText(remoteKubeconfig)).toEqual(expect.arrayContaining(["a kubeconfig", "a JWT-shaped bearer token", "a `token:` key with a value"]));
+        expect(credentialsInText(remoteKubeconfig)).toEqual(
+            expect.arrayContaining(["a kubeconfig", "a JWT-shaped bearer token", "a `token:` key with a value"]),
+        );
         expect(credentialsInText(JSON.stringify({ apiVersion: "v1", kind: "Config", clusters: [] }))).toEqual(["a kubeconfig"]);
         expect(credentialsInText("-----BEGIN OPENSSH PRIVATE KEY-----")).toEqual(["a PEM private key"]);
         expect(credentialsInText("-----BEGIN PRIVATE KEY-----")).toEqual(["a PEM private key"]);
@@ -338,12 +442,16 @@ describe("eastwest-gateway-source-ranges", () => {
     });
 
     it("warns when the ranges include the whole internet", async () => {
-        expect(await violations(eastWestSourceRanges, gateway({ loadBalancerSourceRanges: ["203.0.113.0/24", "0.0.0.0/0"] }))).toEqual([expect.stringMatching(/allows 0.0.0.0\/0/)]);
+        expect(await violations(eastWestSourceRanges, gateway({ loadBalancerSourceRanges: ["203.0.113.0/24", "0.0.0.0/0"] }))).toEqual([
+            expect.stringMatching(/allows 0.0.0.0\/0/),
+        ]);
         expect(await violations(eastWestSourceRanges, gateway({ loadBalancerSourceRanges: ["::/0"] }))).toHaveLength(1);
     });
 
     it("accepts a list of the mesh's addresses", async () => {
-        expect(await violations(eastWestSourceRanges, gateway({ loadBalancerSourceRanges: ["203.0.113.7/32", "198.51.100.0/28"] }))).toEqual([]);
+        expect(
+            await violations(eastWestSourceRanges, gateway({ loadBalancerSourceRanges: ["203.0.113.7/32", "198.51.100.0/28"] })),
+        ).toEqual([]);
     });
 
     it("leaves other Services alone: the ingress gateway, a ClusterIP gateway", async () => {
@@ -354,23 +462,37 @@ describe("eastwest-gateway-source-ranges", () => {
 
 describe("eks-public-endpoint-restricted", () => {
     const eksCluster = (props: Record<string, unknown>): ResourceSpec => ({ type: "eks:index:Cluster", name: "eks-west", props });
-    const awsCluster = (vpcConfig: Record<string, unknown>): ResourceSpec => ({ type: "aws:eks/cluster:Cluster", name: "eks-west-eksCluster", props: { vpcConfig } });
+    const awsCluster = (vpcConfig: Record<string, unknown>): ResourceSpec => ({
+        type: "aws:eks/cluster:Cluster",
+        name: "eks-west-eksCluster",
+        props: { vpcConfig },
+    });
 
     it("warns about a public endpoint without CIDRs (EKS then allows 0.0.0.0/0), suggesting egress IPs and CI", async () => {
         const found = await violations(eksPublicEndpoint, eksCluster({ endpointPublicAccess: true, endpointPrivateAccess: true }));
-        expect(found).toEqual([expect.stringMatching(/public API endpoint without publicAccessCidrs .* clusters\.\*\.egressIps.* CI runners/)]);
+        expect(found).toEqual([
+            expect.stringMatching(/public API endpoint without publicAccessCidrs .* clusters\.\*\.egressIps.* CI runners/),
+        ]);
     });
 
     it("warns about 0.0.0.0/0, on the eks component and on the aws resource", async () => {
-        expect(await violations(eksPublicEndpoint, eksCluster({ endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] }))).toEqual([expect.stringMatching(/open to 0.0.0.0\/0/)]);
-        expect(await violations(eksPublicEndpoint, awsCluster({ endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] }))).toHaveLength(1);
+        expect(await violations(eksPublicEndpoint, eksCluster({ endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] }))).toEqual([
+            expect.stringMatching(/open to 0.0.0.0\/0/),
+        ]);
+        expect(
+            await violations(eksPublicEndpoint, awsCluster({ endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] })),
+        ).toHaveLength(1);
         expect(await violations(eksPublicEndpoint, awsCluster({ subnetIds: ["subnet-1"] }))).toHaveLength(1);
     });
 
     it("accepts a list of addresses, or a private endpoint", async () => {
-        expect(await violations(eksPublicEndpoint, eksCluster({ endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.7/32"] }))).toEqual([]);
+        expect(
+            await violations(eksPublicEndpoint, eksCluster({ endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.7/32"] })),
+        ).toEqual([]);
         expect(await violations(eksPublicEndpoint, eksCluster({ endpointPublicAccess: false }))).toEqual([]);
-        expect(await violations(eksPublicEndpoint, awsCluster({ endpointPublicAccess: true, publicAccessCidrs: ["198.51.100.0/24"] }))).toEqual([]);
+        expect(
+            await violations(eksPublicEndpoint, awsCluster({ endpointPublicAccess: true, publicAccessCidrs: ["198.51.100.0/24"] })),
+        ).toEqual([]);
     });
 });
 
@@ -384,7 +506,9 @@ describe("gke-deletion-protection", () => {
     });
 
     it("warns when protection is off outside the dev stacks", async () => {
-        expect(await violations(gkeDeletionProtection, gkeCluster("prod", false))).toEqual([expect.stringMatching(/deletionProtection false in stack "prod", which is not a dev stack \(dev, local\)/)]);
+        expect(await violations(gkeDeletionProtection, gkeCluster("prod", false))).toEqual([
+            expect.stringMatching(/deletionProtection false in stack "prod", which is not a dev stack \(dev, local\)/),
+        ]);
     });
 
     it("lets dev and local go without it, and says nothing when it is on or left to its default", async () => {

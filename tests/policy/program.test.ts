@@ -1,7 +1,14 @@
 // The real program, run under the mock engine, against the mandatory policies: what the pack
 // enforces, the program must already do.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { isMeshWidePeerAuthentication, kubernetesExplicitProvider, meshMtlsOnEveryPrimary, meshMtlsStrict, noCredentialsInPlainConfig, types } from "../../policy/policies";
+import {
+    isMeshWidePeerAuthentication,
+    kubernetesExplicitProvider,
+    meshMtlsOnEveryPrimary,
+    meshMtlsStrict,
+    noCredentialsInPlainConfig,
+    types,
+} from "../../policy/policies";
 import { Recorder, Registration, reveal } from "../harness";
 import { meshes, runMesh } from "../stacks/fixtures";
 import { ResourceSpec, stackViolations, violations } from "./harness";
@@ -47,11 +54,16 @@ describe.each(["dev", "five-cluster"])("the %s mesh under the policy pack", (mes
     // the stack policy must flag exactly the primaries; after, none.
     it("has a mesh-wide PeerAuthentication on every primary (or, before the program writes them, the policy names each primary)", async () => {
         const written = rec.all.some((r) => isMeshWidePeerAuthentication(r.type, reveal(r.inputs)));
-        const found = await stackViolations(meshMtlsOnEveryPrimary, rec.all.map((r) => asPolicySees(r, rec)));
+        const found = await stackViolations(
+            meshMtlsOnEveryPrimary,
+            rec.all.map((r) => asPolicySees(r, rec)),
+        );
         if (written) {
             expect(found).toEqual([]);
         } else {
-            const clusters = (meshes[mesh].clusters as { name: string; role?: string }[]).filter((c) => c.role !== "remote").map((c) => c.name);
+            const clusters = (meshes[mesh].clusters as { name: string; role?: string }[])
+                .filter((c) => c.role !== "remote")
+                .map((c) => c.name);
             expect(found.map((f) => /^Cluster (\S+) runs istiod/.exec(f.message)?.[1]).sort()).toEqual(clusters.sort());
         }
     });

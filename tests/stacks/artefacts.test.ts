@@ -34,7 +34,10 @@ describe.each([
         const releases = rec.ofType(RELEASE);
         expect(releases.length).toBeGreaterThanOrEqual(3 * devClusters.length);
         for (const r of releases) {
-            expect(r.inputs).toMatchObject({ version: istioVersion, repositoryOpts: { repo: "https://blob.istio.io/istio-release/charts" } });
+            expect(r.inputs).toMatchObject({
+                version: istioVersion,
+                repositoryOpts: { repo: "https://blob.istio.io/istio-release/charts" },
+            });
         }
     });
 
@@ -55,7 +58,11 @@ describe.each([
         expect(gateways.length).toBeGreaterThanOrEqual(devClusters.length);
         for (const g of gateways) {
             const values = reveal(g.inputs.values);
-            expect({ release: g.inputs.name, hub: values.hub, global: values.global }).toEqual({ release: g.inputs.name, hub: undefined, global: undefined });
+            expect({ release: g.inputs.name, hub: values.hub, global: values.global }).toEqual({
+                release: g.inputs.name,
+                hub: undefined,
+                global: undefined,
+            });
         }
     });
 
@@ -64,7 +71,10 @@ describe.each([
         expect(minorsWithData).toContain(minor);
         for (const r of rec.ofType(RELEASE)) {
             const values = reveal(r.inputs.values);
-            const problems = r.inputs.chart === "gateway" ? gatewayValueErrors(values, istioVersion) : unknownChartKeys(r.inputs.chart, values, istioVersion);
+            const problems =
+                r.inputs.chart === "gateway"
+                    ? gatewayValueErrors(values, istioVersion)
+                    : unknownChartKeys(r.inputs.chart, values, istioVersion);
             expect({ release: r.name, problems }).toEqual({ release: r.name, problems: [] });
         }
     });
@@ -75,7 +85,8 @@ describe.each([
             .filter((d) => d.inputs.metadata.name.startsWith("helloworld-"))
             .map((d) => d.inputs.spec.template.spec.containers[0].image);
         expect(images).toHaveLength(devClusters.length);
-        for (const image of images) expect(image).toMatch(new RegExp(`^${imageHub.replace(/\./g, "\\.")}/examples-helloworld-v[12]:1\\.0$`));
+        for (const image of images)
+            expect(image).toMatch(new RegExp(`^${imageHub.replace(/\./g, "\\.")}/examples-helloworld-v[12]:1\\.0$`));
     });
 });
 

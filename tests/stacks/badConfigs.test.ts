@@ -18,7 +18,10 @@ const clientKeyData =
 const caData = Buffer.from(rootCertPem).toString("base64");
 
 /** A kubeconfig as a user copies it from a cluster, with a token and a client key. */
-function kubeconfigWith(cluster: Record<string, unknown>, user: Record<string, unknown> = { token, "client-key-data": clientKeyData }): string {
+function kubeconfigWith(
+    cluster: Record<string, unknown>,
+    user: Record<string, unknown> = { token, "client-key-data": clientKeyData },
+): string {
     const lines = Object.entries(cluster).map(([k, v]) => `    ${k}: ${v}`);
     const userLines = Object.entries(user).map(([k, v]) => `    ${k}: ${v}`);
     return [
@@ -48,7 +51,14 @@ function base(): Raw {
             { name: "alpha", cloud: "aws", region: "us-west-2" },
             { name: "beta", cloud: "azure", region: "eastus", role: "remote", primary: "alpha" },
             { name: "gamma", cloud: "gcp", region: "us-central1", project: "acme-mesh" },
-            { name: "onprem", cloud: "existing", role: "remote", primary: "alpha", eastWestAddress: "203.0.113.10", kubernetesVersion: "1.34" },
+            {
+                name: "onprem",
+                cloud: "existing",
+                role: "remote",
+                primary: "alpha",
+                eastWestAddress: "203.0.113.10",
+                kubernetesVersion: "1.34",
+            },
         ],
         kubeconfigs: { onprem: kubeconfig },
         rootCa: { certPem: rootCertPem, keyPem: rootKeyPem },
@@ -60,7 +70,14 @@ function kindBase(): Raw {
     return {
         clusters: [
             { name: "kind-a", cloud: "kind", nodeImage: "kindest/node:v1.34.0", eastWestAddress: "172.18.255.200" },
-            { name: "kind-b", cloud: "kind", role: "remote", primary: "kind-a", nodeImage: "kindest/node:v1.34.0", eastWestAddress: "172.18.255.210" },
+            {
+                name: "kind-b",
+                cloud: "kind",
+                role: "remote",
+                primary: "kind-a",
+                nodeImage: "kindest/node:v1.34.0",
+                eastWestAddress: "172.18.255.210",
+            },
             { name: "onprem", cloud: "existing", role: "remote", primary: "kind-a", eastWestAddress: "172.18.255.220" },
         ],
         kubeconfigs: { onprem: kubeconfig },
@@ -77,11 +94,16 @@ const set = (patch: Raw) => (raw: Raw) => Object.assign(raw, patch);
 const kube = (k: string) => set({ kubeconfigs: { onprem: k } });
 const ca = (patch: Raw) => (raw: Raw) => Object.assign(raw.rootCa, patch);
 const withPeer = (peer: Raw, extra: Raw = {}) =>
-    set({ peers: [{ name: "delta", stack: "acme/istio-multicloud/delta-team", role: "primary", network: "net-delta", ...peer }], ...extra });
-const withTls = (tls: Raw, extra: Raw = { demo: true }) => (raw: Raw) => {
-    raw.clusters[0].ingress = true;
-    Object.assign(raw, { ingressTls: { host: "hello.example.com", credentialName: "hello-tls", ...tls }, ...extra });
-};
+    set({
+        peers: [{ name: "delta", stack: "acme/istio-multicloud/delta-team", role: "primary", network: "net-delta", ...peer }],
+        ...extra,
+    });
+const withTls =
+    (tls: Raw, extra: Raw = { demo: true }) =>
+    (raw: Raw) => {
+        raw.clusters[0].ingress = true;
+        Object.assign(raw, { ingressTls: { host: "hello.example.com", credentialName: "hello-tls", ...tls }, ...extra });
+    };
 const admins = (patch: Raw) => set({ adminPrincipals: patch });
 const ARN = "arn:aws:iam::123456789012";
 
@@ -103,9 +125,17 @@ const cases: Case[] = [
     ["trafficPolicy without the demo", set({ trafficPolicy: { localityFailover: true } }), "trafficPolicy"],
     ["trafficPolicy with an unknown key", set({ demo: true, trafficPolicy: { failover: true } }), "trafficPolicy.failover"],
     ["trafficPolicy value not a boolean", set({ demo: true, trafficPolicy: { localityFailover: "on" } }), "trafficPolicy.localityFailover"],
-    ["ingressTls without any ingress", set({ demo: true, ingressTls: { host: "hello.example.com", credentialName: "hello-tls" } }), "ingressTls"],
+    [
+        "ingressTls without any ingress",
+        set({ demo: true, ingressTls: { host: "hello.example.com", credentialName: "hello-tls" } }),
+        "ingressTls",
+    ],
     ["ingressTls host not a DNS name", withTls({ host: "Hello" }), "ingressTls.host"],
-    ["ingressTls host longer than 253", withTls({ host: `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(60)}.com` }), "ingressTls.host"],
+    [
+        "ingressTls host longer than 253",
+        withTls({ host: `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(60)}.com` }),
+        "ingressTls.host",
+    ],
     ["ingressTls credentialName not a Secret name", withTls({ credentialName: "Hello_TLS" }), "ingressTls.credentialName"],
     ["ingressTls without credentialName", withTls({ credentialName: undefined }), "ingressTls.credentialName"],
     ["an unknown top-level key", set({ meshID: "mesh1" }), "meshID"],
@@ -120,15 +150,38 @@ const cases: Case[] = [
     ["name twice", c(2, { name: "alpha" }), "clusters[2].name"],
     ["GKE name over 33", c(2, { name: "g".repeat(34) }), "clusters[2].name"],
     ["AKS name over 47", c(1, { name: "b".repeat(48) }), "clusters[1].name"],
-    ["EKS name whose node role name overflows 64", (raw) => { raw.clusters[0].name = "a".repeat(51); raw.clusters[1].primary = "a".repeat(51); raw.clusters[3].primary = "a".repeat(51); }, "clusters[0].name"],
-    ["kind name whose node container name overflows 63", (raw) => { raw.clusters[0].name = "k".repeat(50); raw.clusters[1].primary = "k".repeat(50); raw.clusters[2].primary = "k".repeat(50); }, "clusters[0].name", kindBase],
-    ["remote secret names that collide (x, x-y, y-z, z)", set({ clusters: [
-        { name: "x", cloud: "gcp", region: "us-central1", project: "acme-mesh" },
-        { name: "x-y", cloud: "gcp", region: "us-east1", project: "acme-mesh" },
-        { name: "y-z", cloud: "azure", region: "eastus", role: "remote", primary: "x" },
-        { name: "z", cloud: "azure", region: "westeurope", role: "remote", primary: "x" },
-        { name: "onprem", cloud: "existing", role: "remote", primary: "x", eastWestAddress: "203.0.113.10" },
-    ] }), "clusters[1].name"],
+    [
+        "EKS name whose node role name overflows 64",
+        (raw) => {
+            raw.clusters[0].name = "a".repeat(51);
+            raw.clusters[1].primary = "a".repeat(51);
+            raw.clusters[3].primary = "a".repeat(51);
+        },
+        "clusters[0].name",
+    ],
+    [
+        "kind name whose node container name overflows 63",
+        (raw) => {
+            raw.clusters[0].name = "k".repeat(50);
+            raw.clusters[1].primary = "k".repeat(50);
+            raw.clusters[2].primary = "k".repeat(50);
+        },
+        "clusters[0].name",
+        kindBase,
+    ],
+    [
+        "remote secret names that collide (x, x-y, y-z, z)",
+        set({
+            clusters: [
+                { name: "x", cloud: "gcp", region: "us-central1", project: "acme-mesh" },
+                { name: "x-y", cloud: "gcp", region: "us-east1", project: "acme-mesh" },
+                { name: "y-z", cloud: "azure", region: "eastus", role: "remote", primary: "x" },
+                { name: "z", cloud: "azure", region: "westeurope", role: "remote", primary: "x" },
+                { name: "onprem", cloud: "existing", role: "remote", primary: "x", eastWestAddress: "203.0.113.10" },
+            ],
+        }),
+        "clusters[1].name",
+    ],
 
     // Cloud and region
     ["cloud unknown", c(2, { cloud: "ibm" }), "clusters[2].cloud"],
@@ -150,7 +203,14 @@ const cases: Case[] = [
     ["network empty", c(0, { network: "" }), "clusters[0].network"],
     ["network over 63 characters", c(0, { network: "n".repeat(64) }), "clusters[0].network"],
     ["network starting with a dash", c(0, { network: "-net" }), "clusters[0].network"],
-    ["default network over 63 characters", (raw) => { raw.clusters[3].name = "o".repeat(60); raw.kubeconfigs = { ["o".repeat(60)]: kubeconfig }; }, "clusters[3].network"],
+    [
+        "default network over 63 characters",
+        (raw) => {
+            raw.clusters[3].name = "o".repeat(60);
+            raw.kubeconfigs = { ["o".repeat(60)]: kubeconfig };
+        },
+        "clusters[3].network",
+    ],
 
     // Roles
     ["role capitalised", c(1, { role: "Remote" }), "clusters[1].role"],
@@ -159,7 +219,11 @@ const cases: Case[] = [
     ["primary a remote", c(3, { primary: "beta" }), "clusters[3].primary"],
     ["remote its own primary", c(1, { primary: "beta" }), "clusters[1].primary"],
     ["primary naming a primary", c(2, { primary: "alpha" }), "clusters[2].primary"],
-    ["no primary at all", set({ clusters: [{ name: "beta", cloud: "azure", region: "eastus", role: "remote", primary: "delta" }], kubeconfigs: undefined }), "clusters[0].primary"],
+    [
+        "no primary at all",
+        set({ clusters: [{ name: "beta", cloud: "azure", region: "eastus", role: "remote", primary: "delta" }], kubeconfigs: undefined }),
+        "clusters[0].primary",
+    ],
 
     // Kubernetes versions
     ["kubernetesVersion below Istio's range", c(0, { kubernetesVersion: "1.32" }), "clusters[0].kubernetesVersion"],
@@ -167,7 +231,14 @@ const cases: Case[] = [
     ["kubernetesVersion latest", c(0, { kubernetesVersion: "latest" }), "clusters[0].kubernetesVersion"],
     ["kubernetesVersion a YAML number", c(0, { kubernetesVersion: 1.35 }), "clusters[0].kubernetesVersion"],
     ["kubernetesVersion with a patch on EKS", c(0, { kubernetesVersion: "1.35.2" }), "clusters[0].kubernetesVersion"],
-    ["kubernetesVersion too old for a remote", (raw) => { raw.istioVersion = "1.30.4"; raw.clusters[1].kubernetesVersion = "1.32"; }, "clusters[1].kubernetesVersion"],
+    [
+        "kubernetesVersion too old for a remote",
+        (raw) => {
+            raw.istioVersion = "1.30.4";
+            raw.clusters[1].kubernetesVersion = "1.32";
+        },
+        "clusters[1].kubernetesVersion",
+    ],
     ["kubernetesVersion on kind", c(0, { kubernetesVersion: "1.34" }), "clusters[0].kubernetesVersion", kindBase],
     ["nodeImage outside Istio's range", c(0, { nodeImage: "kindest/node:v1.32.2" }), "clusters[0].nodeImage", kindBase],
 
@@ -192,7 +263,14 @@ const cases: Case[] = [
     ["project too short", c(2, { project: "abc" }), "clusters[2].project"],
     ["project a number", c(2, { project: 7 }), "clusters[2].project"],
     ["project on EKS", c(0, { project: "acme-mesh" }), "clusters[0].project"],
-    ["gcp:project not a project ID", (raw) => { delete raw.clusters[2].project; raw["gcp:project"] = "Acme Mesh"; }, "gcp:project"],
+    [
+        "gcp:project not a project ID",
+        (raw) => {
+            delete raw.clusters[2].project;
+            raw["gcp:project"] = "Acme Mesh";
+        },
+        "gcp:project",
+    ],
     ["deletionProtection not a boolean", c(2, { deletionProtection: "no" }), "clusters[2].deletionProtection"],
     ["deletionProtection on EKS", c(0, { deletionProtection: false }), "clusters[0].deletionProtection"],
 
@@ -207,12 +285,29 @@ const cases: Case[] = [
     ["eastWestAddress on EKS", c(0, { eastWestAddress: "203.0.113.20" }), "clusters[0].eastWestAddress"],
     ["one address on two clusters", c(1, { eastWestAddress: "172.18.255.200" }), "clusters[1].eastWestAddress", kindBase],
     ["ingressAddress equal to eastWestAddress", c(3, { ingress: true, ingressAddress: "203.0.113.10" }), "clusters[3].ingressAddress"],
-    ["ingressAddress of another cluster's gateway", c(1, { ingress: true, ingressAddress: "172.18.255.200" }), "clusters[1].ingressAddress", kindBase],
+    [
+        "ingressAddress of another cluster's gateway",
+        c(1, { ingress: true, ingressAddress: "172.18.255.200" }),
+        "clusters[1].ingressAddress",
+        kindBase,
+    ],
     ["ingressAddress without ingress", c(3, { ingressAddress: "203.0.113.11" }), "clusters[3].ingress"],
-    ["existing primary with remotes and no eastWestAddress", (raw) => { raw.clusters[3] = { name: "onprem", cloud: "existing" }; raw.clusters[1].primary = "onprem"; }, "clusters[3].eastWestAddress"],
+    [
+        "existing primary with remotes and no eastWestAddress",
+        (raw) => {
+            raw.clusters[3] = { name: "onprem", cloud: "existing" };
+            raw.clusters[1].primary = "onprem";
+        },
+        "clusters[3].eastWestAddress",
+    ],
     ["kind without eastWestAddress", drop(0, "eastWestAddress"), "clusters[0].eastWestAddress", kindBase],
     ["kind ingress without ingressAddress", c(0, { ingress: true }), "clusters[0].ingressAddress", kindBase],
-    ["kind beside a cloud cluster", (raw) => raw.clusters.push({ name: "eks", cloud: "aws", region: "us-west-2" }), "clusters[0].cloud", kindBase],
+    [
+        "kind beside a cloud cluster",
+        (raw) => raw.clusters.push({ name: "eks", cloud: "aws", region: "us-west-2" }),
+        "clusters[0].cloud",
+        kindBase,
+    ],
     ["nodeImage without a version tag", c(0, { nodeImage: "kindest/node:latest" }), "clusters[0].nodeImage", kindBase],
     ["nodeImage on EKS", c(0, { nodeImage: "kindest/node:v1.34.0" }), "clusters[0].nodeImage"],
 
@@ -231,10 +326,31 @@ const cases: Case[] = [
     ["kubeconfigs given as one string", set({ kubeconfigs: kubeconfig }), "kubeconfigs"],
     ["kubeconfig that is not YAML", kube(`${kubeconfig}\n  token: ${token}\n\t- broken: [`), "kubeconfigs.onprem"],
     ["kubeconfig without a server", kube(kubeconfigWith({ "certificate-authority-data": caData })), "kubeconfigs.onprem"],
-    ["kubeconfig without an inline CA", kube(kubeconfigWith({ server: "https://onprem.corp.example:6443", "insecure-skip-tls-verify": true })), "kubeconfigs.onprem"],
-    ["kubeconfig with a CA file instead of data", kube(kubeconfigWith({ server: "https://onprem.corp.example:6443", "certificate-authority": "/etc/onprem/ca.crt" })), "kubeconfigs.onprem"],
-    ["kubeconfig over plain http", kube(kubeconfigWith({ server: "http://onprem.corp.example:8080", "certificate-authority-data": caData })), "kubeconfigs.onprem"],
-    ["kubeconfig whose CA data is not a certificate", kube(kubeconfigWith({ server: "https://onprem.corp.example:6443", "certificate-authority-data": Buffer.from(token).toString("base64") })), "kubeconfigs.onprem"],
+    [
+        "kubeconfig without an inline CA",
+        kube(kubeconfigWith({ server: "https://onprem.corp.example:6443", "insecure-skip-tls-verify": true })),
+        "kubeconfigs.onprem",
+    ],
+    [
+        "kubeconfig with a CA file instead of data",
+        kube(kubeconfigWith({ server: "https://onprem.corp.example:6443", "certificate-authority": "/etc/onprem/ca.crt" })),
+        "kubeconfigs.onprem",
+    ],
+    [
+        "kubeconfig over plain http",
+        kube(kubeconfigWith({ server: "http://onprem.corp.example:8080", "certificate-authority-data": caData })),
+        "kubeconfigs.onprem",
+    ],
+    [
+        "kubeconfig whose CA data is not a certificate",
+        kube(
+            kubeconfigWith({
+                server: "https://onprem.corp.example:6443",
+                "certificate-authority-data": Buffer.from(token).toString("base64"),
+            }),
+        ),
+        "kubeconfigs.onprem",
+    ],
     ["kubeconfig empty", kube(""), "kubeconfigs.onprem"],
     ["kubeconfig a YAML list", kube(`- ${token}\n- ${clientKeyData}\n`), "kubeconfigs.onprem"],
     ["kubeconfig a number", set({ kubeconfigs: { onprem: 12345 } }), "kubeconfigs.onprem"],
@@ -251,8 +367,22 @@ const cases: Case[] = [
     ["rootCa beside rootCaFrom", withPeer({}, { rootCaFrom: "acme/istio-multicloud/delta-team" }), "rootCa"],
 
     // rootCaFrom and peers
-    ["rootCaFrom not fully qualified", (raw) => { delete raw.rootCa; raw.rootCaFrom = "eks-team"; }, "rootCaFrom"],
-    ["rootCaFrom not a primary peer's stack", (raw) => { delete raw.rootCa; raw.rootCaFrom = "acme/istio-multicloud/other"; }, "rootCaFrom"],
+    [
+        "rootCaFrom not fully qualified",
+        (raw) => {
+            delete raw.rootCa;
+            raw.rootCaFrom = "eks-team";
+        },
+        "rootCaFrom",
+    ],
+    [
+        "rootCaFrom not a primary peer's stack",
+        (raw) => {
+            delete raw.rootCa;
+            raw.rootCaFrom = "acme/istio-multicloud/other";
+        },
+        "rootCaFrom",
+    ],
     ["peers not a list", set({ peers: { name: "delta" } }), "peers"],
     ["peer name with uppercase", withPeer({ name: "Delta" }), "peers[0].name"],
     ["peer stack not fully qualified", withPeer({ stack: "delta-team" }), "peers[0].stack"],
@@ -266,12 +396,20 @@ const cases: Case[] = [
 
     // Admin principals
     ["AWS admin not an ARN", admins({ aws: ["alice"] }), "adminPrincipals.aws[0]"],
-    ["AWS admin an assumed-role session", admins({ aws: ["arn:aws:sts::123456789012:assumed-role/ci/session-1"] }), "adminPrincipals.aws[0]"],
+    [
+        "AWS admin an assumed-role session",
+        admins({ aws: ["arn:aws:sts::123456789012:assumed-role/ci/session-1"] }),
+        "adminPrincipals.aws[0]",
+    ],
     ["AWS admin an IAM group", admins({ aws: [`${ARN}:group/admins`] }), "adminPrincipals.aws[0]"],
     ["AWS admin listed twice", admins({ aws: [`${ARN}:role/ci`, `${ARN}:role/ci`] }), "adminPrincipals.aws[1]"],
     ["AWS admins with one access-entry key", admins({ aws: [`${ARN}:role/team/ci`, `${ARN}:role/team-ci`] }), "adminPrincipals.aws[1]"],
     ["Azure admin not a GUID", admins({ azure: ["alice@example.com"] }), "adminPrincipals.azure[0]"],
-    ["Azure admin listed twice", admins({ azure: ["00000000-0000-0000-0000-000000000001", "00000000-0000-0000-0000-000000000001"] }), "adminPrincipals.azure[1]"],
+    [
+        "Azure admin listed twice",
+        admins({ azure: ["00000000-0000-0000-0000-000000000001", "00000000-0000-0000-0000-000000000001"] }),
+        "adminPrincipals.azure[1]",
+    ],
     ["GCP admin without a member type", admins({ gcp: ["alice@example.com"] }), "adminPrincipals.gcp[0]"],
     ["GCP admin user without an email", admins({ gcp: ["user:alice"] }), "adminPrincipals.gcp[0]"],
     ["GCP admin service account outside gserviceaccount.com", admins({ gcp: ["serviceAccount:ci@example.com"] }), "adminPrincipals.gcp[0]"],
@@ -286,7 +424,12 @@ function secretFragments(raw: Raw): string[] {
     const out: string[] = [token, clientKeyData];
     const walk = (v: unknown) => {
         if (typeof v === "string") {
-            out.push(...v.split("\n").map((l) => l.trim()).filter((l) => l.length >= 12 && !l.startsWith("-----")));
+            out.push(
+                ...v
+                    .split("\n")
+                    .map((l) => l.trim())
+                    .filter((l) => l.length >= 12 && !l.startsWith("-----")),
+            );
         } else if (v && typeof v === "object") Object.values(v).forEach(walk);
     };
     walk(raw.kubeconfigs);
@@ -338,20 +481,25 @@ describe("the bad-config table", () => {
     it.each(cases.map(([what, change, key, from]) => ({ what, change, key, from: from ?? base })))(
         "$what: stops before any resource, naming $key, printing no secret",
         async ({ change, key, from }) => {
-        const raw = from();
-        change(raw);
-        for (const entry of raw.clusters ?? []) {
-            if (entry && typeof entry === "object") for (const k of Object.keys(entry)) if (entry[k] === undefined) delete entry[k];
-        }
-        if (Array.isArray(raw.peers)) for (const p of raw.peers) for (const k of Object.keys(p)) if (p[k] === undefined) delete p[k];
-        if (raw.ingressTls) for (const k of Object.keys(raw.ingressTls)) if (raw.ingressTls[k] === undefined) delete raw.ingressTls[k];
-        const { evaluation, printed } = await run(raw);
-        expect(evaluation.error?.configError).toBe(true);
-        const problems = evaluation.error!.message.split("\n").filter((l) => l.startsWith("  - ")).map((l) => l.slice(4));
-        expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${key.replace(/[[\].]/g, "\\$&")}[:.\\[]`))]));
-        expect(evaluation.rec.all).toEqual([]);
-        expect(printed).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/); // no stack trace
-        for (const fragment of secretFragments(raw)) expect(printed).not.toContain(fragment);
+            const raw = from();
+            change(raw);
+            for (const entry of raw.clusters ?? []) {
+                if (entry && typeof entry === "object") for (const k of Object.keys(entry)) if (entry[k] === undefined) delete entry[k];
+            }
+            if (Array.isArray(raw.peers)) for (const p of raw.peers) for (const k of Object.keys(p)) if (p[k] === undefined) delete p[k];
+            if (raw.ingressTls) for (const k of Object.keys(raw.ingressTls)) if (raw.ingressTls[k] === undefined) delete raw.ingressTls[k];
+            const { evaluation, printed } = await run(raw);
+            expect(evaluation.error?.configError).toBe(true);
+            const problems = evaluation
+                .error!.message.split("\n")
+                .filter((l) => l.startsWith("  - "))
+                .map((l) => l.slice(4));
+            expect(problems).toEqual(
+                expect.arrayContaining([expect.stringMatching(new RegExp(`^${key.replace(/[[\].]/g, "\\$&")}[:.\\[]`))]),
+            );
+            expect(evaluation.rec.all).toEqual([]);
+            expect(printed).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/); // no stack trace
+            for (const fragment of secretFragments(raw)) expect(printed).not.toContain(fragment);
         },
     );
 });

@@ -9,7 +9,9 @@ describe.each(["1.30", "1.31"])("chart value checks of Istio %s", (minor) => {
     });
 
     it("accepts declared keys, template-only keys and anything below a free-form map", () => {
-        expect(unknownChartKeys("istiod", { profile: "remote", global: { remotePilotAddress: "1.2.3.4" }, env: { FOO: "1" } }, minor)).toEqual([]);
+        expect(
+            unknownChartKeys("istiod", { profile: "remote", global: { remotePilotAddress: "1.2.3.4" }, env: { FOO: "1" } }, minor),
+        ).toEqual([]);
     });
 
     it("escapes dots inside keys the way the key list writes them", () => {

@@ -1,12 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import {
-    ConfigError,
-    defaults,
-    elasticIpsOf,
-    loadMeshConfig,
-    MeshConfig,
-    parseMeshConfig,
-} from "../../stacks/config";
+import { ConfigError, defaults, elasticIpsOf, loadMeshConfig, MeshConfig, parseMeshConfig } from "../../stacks/config";
 import { nodeShape } from "../../stacks/nodeSizes";
 import { startMockEngine } from "../harness";
 import { existingKubeconfig as kubeconfig, stackFileConfig } from "./fixtures";
@@ -204,9 +197,9 @@ describe("existing clusters and kubeconfigs", () => {
         expect(problemsOf({ ...base(), kubeconfigs: { alpha: kubeconfig } })).toEqual([
             `kubeconfigs.alpha: no "existing" cluster of that name (existing clusters: none)`,
         ]);
-        expect(
-            problemsOf(plus({ name: "delta", cloud: "existing" }, { kubeconfigs: { delta: kubeconfig, zeta: kubeconfig } })),
-        ).toEqual([`kubeconfigs.zeta: no "existing" cluster of that name (existing clusters: delta)`]);
+        expect(problemsOf(plus({ name: "delta", cloud: "existing" }, { kubeconfigs: { delta: kubeconfig, zeta: kubeconfig } }))).toEqual([
+            `kubeconfigs.zeta: no "existing" cluster of that name (existing clusters: delta)`,
+        ]);
     });
 
     it("rejects an empty kubeconfig", () => {
@@ -225,7 +218,11 @@ describe("existing clusters and kubeconfigs", () => {
     });
 
     it("requires an eastWestAddress for an existing primary that serves remotes", () => {
-        const raw = withCluster(1, { primary: "delta" }, plus({ name: "delta", cloud: "existing" }, { kubeconfigs: { delta: kubeconfig } }));
+        const raw = withCluster(
+            1,
+            { primary: "delta" },
+            plus({ name: "delta", cloud: "existing" }, { kubeconfigs: { delta: kubeconfig } }),
+        );
         expect(problemsOf(raw)).toEqual([
             `clusters[3].eastWestAddress: required for existing primary "delta": its remotes use it as remotePilotAddress (an IPv4 your load balancer can take)`,
         ]);
@@ -322,7 +319,9 @@ describe("Kubernetes versions", () => {
 
     it("checks the range of the configured minor: 1.30 takes 1.32 to 1.36", () => {
         const on130 = (kubernetesVersion: string) => withCluster(0, { kubernetesVersion }, { ...base(), istioVersion: "1.30.4" });
-        expect(problemsOf(on130("1.37"))).toEqual([`clusters[0].kubernetesVersion: "1.37" is outside what Istio 1.30 supports (1.32 to 1.36)`]);
+        expect(problemsOf(on130("1.37"))).toEqual([
+            `clusters[0].kubernetesVersion: "1.37" is outside what Istio 1.30 supports (1.32 to 1.36)`,
+        ]);
         expect(accepted(on130("1.32")).config.clusters[0].kubernetesVersion).toBe("1.32");
         expect(accepted(withCluster(0, { kubernetesVersion: "1.37" })).config.clusters[0].kubernetesVersion).toBe("1.37");
     });
@@ -334,7 +333,8 @@ describe("Kubernetes versions", () => {
     });
 
     it("rejects 1.32 on a remote but accepts it on a primary (Istio 1.30)", () => {
-        const on130 = (i: number, kubernetesVersion: string) => withCluster(i, { kubernetesVersion }, { ...base(), istioVersion: "1.30.4" });
+        const on130 = (i: number, kubernetesVersion: string) =>
+            withCluster(i, { kubernetesVersion }, { ...base(), istioVersion: "1.30.4" });
         expect(problemsOf(on130(1, "1.32"))).toEqual([
             `clusters[1].kubernetesVersion: "1.32" is too old for a remote: its API server must resolve the injection webhook through EndpointSlices (1.33 to 1.36)`,
         ]);
@@ -346,9 +346,7 @@ describe("Kubernetes versions", () => {
 
     it("rejects a version that is not a string", () => {
         // YAML reads an unquoted 1.35 as a number.
-        expect(problemsOf(withCluster(0, { kubernetesVersion: 1.35 }))).toEqual([
-            `clusters[0].kubernetesVersion: 1.35 is not a string`,
-        ]);
+        expect(problemsOf(withCluster(0, { kubernetesVersion: 1.35 }))).toEqual([`clusters[0].kubernetesVersion: 1.35 is not a string`]);
     });
 });
 
@@ -399,14 +397,19 @@ describe("Elastic IPs", () => {
     });
 
     it.each([
-        [{ diskType: "hyperdisk-extreme" }, `clusters[2].diskType: "hyperdisk-extreme" is not valid (valid: pd-standard, pd-balanced, pd-ssd)`],
+        [
+            { diskType: "hyperdisk-extreme" },
+            `clusters[2].diskType: "hyperdisk-extreme" is not valid (valid: pd-standard, pd-balanced, pd-ssd)`,
+        ],
         [{ diskSizeGb: 5 }, `clusters[2].diskSizeGb: 5 is too small (minimum 10)`],
     ])("rejects GKE disk %j", (patch, message) => {
         expect(problemsOf(withCluster(2, patch))).toEqual([message]);
     });
 
     it("rejects disk keys on other clouds", () => {
-        expect(problemsOf(withCluster(1, { diskSizeGb: 50 }))).toEqual([`clusters[1].diskSizeGb: not used for cloud "azure" (only for gcp)`]);
+        expect(problemsOf(withCluster(1, { diskSizeGb: 50 }))).toEqual([
+            `clusters[1].diskSizeGb: not used for cloud "azure" (only for gcp)`,
+        ]);
     });
 
     it("warns for a single EKS cluster that needs 5", () => {
@@ -460,7 +463,11 @@ describe("Istio version", () => {
 
 describe("where charts and images come from", () => {
     it.each([
-        ["https://istio-release.storage.googleapis.com/charts", "https://blob.istio.io/istio-release/charts", "istio-release.storage.googleapis.com"],
+        [
+            "https://istio-release.storage.googleapis.com/charts",
+            "https://blob.istio.io/istio-release/charts",
+            "istio-release.storage.googleapis.com",
+        ],
         ["oci://gcr.io/istio-release/charts", "oci://ghcr.io/istio/release/charts", "gcr.io/istio-release"],
         ["oci://registry.istio.io/release/charts", "oci://ghcr.io/istio/release/charts", "registry.istio.io/release"],
     ])("refuses the retired chart repository %s, naming its replacement", (chartRepository, replacement, host) => {
@@ -649,7 +656,11 @@ describe("all problems of a config", () => {
         expect(problemsOf(withCluster(2, { project: 7 }))).toEqual([`clusters[2].project: 7 is not a string`]);
         expect(problemsOf(withCluster(1, { primary: 7 }))).toEqual([`clusters[1].primary: 7 is not a string`]);
         const existing = (extra: Raw) =>
-            withCluster(1, { primary: "delta" }, plus({ name: "delta", cloud: "existing", ...extra }, { kubeconfigs: { delta: kubeconfig } }));
+            withCluster(
+                1,
+                { primary: "delta" },
+                plus({ name: "delta", cloud: "existing", ...extra }, { kubeconfigs: { delta: kubeconfig } }),
+            );
         expect(problemsOf(existing({ eastWestAddress: 10 }))).toEqual([`clusters[3].eastWestAddress: 10 is not a string`]);
         // kubeconfigs is secret: the message names the key and what is wrong, not the value.
         expect(problemsOf({ ...existing({ eastWestAddress: "203.0.113.10" }), kubeconfigs: "k" })).toEqual([
@@ -781,10 +792,7 @@ describe("loadMeshConfig", () => {
 
     it("rejects unknown keys of its namespace", () => {
         const err = loadError({ clusters, cluster: "alpha", "istio-multicloud:meshID": "mesh1" });
-        expect(err.problems).toEqual([
-            `cluster: unknown key (valid keys: ${topKeys})`,
-            `meshID: unknown key (valid keys: ${topKeys})`,
-        ]);
+        expect(err.problems).toEqual([`cluster: unknown key (valid keys: ${topKeys})`, `meshID: unknown key (valid keys: ${topKeys})`]);
     });
 
     it("ignores keys of other namespaces", () => {
@@ -832,7 +840,12 @@ describe("demo, mTLS and gateway keys", () => {
         const versions = (raw: Raw) => Object.fromEntries(accepted(raw).config.clusters.map((c) => [c.name, c.helloworldVersion]));
         const reversed = { ...base(), clusters: [...base().clusters].reverse() };
         expect(versions(reversed)).toEqual(versions(base()));
-        const multiPrimary = { clusters: [{ name: "beta", cloud: "gcp", region: "europe-west1", project: "acme-mesh" }, { name: "alpha", cloud: "azure", region: "westeurope" }] };
+        const multiPrimary = {
+            clusters: [
+                { name: "beta", cloud: "gcp", region: "europe-west1", project: "acme-mesh" },
+                { name: "alpha", cloud: "azure", region: "westeurope" },
+            ],
+        };
         // Without remotes, primaries by name take v1 and v2 in turn: the demo still shows both.
         expect(versions(multiPrimary)).toEqual({ alpha: "v1", beta: "v2" });
         expect(versions({ clusters: [...multiPrimary.clusters].reverse() })).toEqual({ alpha: "v1", beta: "v2" });
@@ -890,7 +903,14 @@ describe("kind clusters", () => {
     const kind = (extra: Record<string, unknown> = {}) => ({
         clusters: [
             { name: "kind-a", cloud: "kind", nodeImage: "kindest/node:v1.34.0", eastWestAddress: "172.18.255.200", ...extra },
-            { name: "kind-b", cloud: "kind", role: "remote", primary: "kind-a", nodeImage: "kindest/node:v1.34.0", eastWestAddress: "172.18.255.210" },
+            {
+                name: "kind-b",
+                cloud: "kind",
+                role: "remote",
+                primary: "kind-a",
+                nodeImage: "kindest/node:v1.34.0",
+                eastWestAddress: "172.18.255.210",
+            },
         ],
     });
 
@@ -971,7 +991,9 @@ describe("rootCa", () => {
                 rootCaFrom: "acme/istio-multicloud/x",
                 peers: [{ name: "x", stack: "acme/istio-multicloud/x", role: "primary", network: "n" }],
             }),
-        ).toEqual([`rootCa: a stack either brings the mesh root (rootCa) or takes its intermediates from another stack (rootCaFrom), not both`]);
+        ).toEqual([
+            `rootCa: a stack either brings the mesh root (rootCa) or takes its intermediates from another stack (rootCaFrom), not both`,
+        ]);
     });
 });
 
@@ -984,13 +1006,17 @@ describe("secrets in messages", () => {
 
     it("names kubeconfigs given as one string without printing it", () => {
         const problems = problemsOf(existing(withToken));
-        expect(problems).toEqual([`kubeconfigs: is not a record (a map of existing cluster name to kubeconfig) (secret: its value is not shown)`]);
+        expect(problems).toEqual([
+            `kubeconfigs: is not a record (a map of existing cluster name to kubeconfig) (secret: its value is not shown)`,
+        ]);
     });
 
     it("names a kubeconfig that is not YAML by line, without the parser's excerpt", () => {
         const broken = `${withToken}\n  - [${token}`;
         const problems = problemsOf(existing({ delta: broken }));
-        expect(problems).toEqual([expect.stringMatching(/^kubeconfigs\.delta: is not valid YAML \(parse error at line \d+\) \(secret: its value is not shown\)$/)]);
+        expect(problems).toEqual([
+            expect.stringMatching(/^kubeconfigs\.delta: is not valid YAML \(parse error at line \d+\) \(secret: its value is not shown\)$/),
+        ]);
         expect(problems.join("\n")).not.toContain(token);
     });
 
@@ -998,9 +1024,24 @@ describe("secrets in messages", () => {
     // and more: an http server or a CA that is no certificate fail later, at the API server.
     it.each([
         ["no server", kubeconfig.replace(/ {4}server: .*\n/, ""), "names no API server: its current context's cluster has no server", true],
-        ["an http server", kubeconfig.replace("https://", "http://"), "has a server that is not an https:// URL; other clusters' istiod reach the API server over TLS", false],
-        ["no inline CA", kubeconfig.replace(/ {4}certificate-authority-data: .*\n/, ""), "does not inline its CA: the current context's cluster needs certificate-authority-data (other clusters' istiod reach it with a bearer token and this CA)", true],
-        ["CA data that is no certificate", kubeconfig.replace(/certificate-authority-data: .*/, "certificate-authority-data: bm90IGEgY2VydA=="), "has certificate-authority-data that is not base64 of a PEM certificate", false],
+        [
+            "an http server",
+            kubeconfig.replace("https://", "http://"),
+            "has a server that is not an https:// URL; other clusters' istiod reach the API server over TLS",
+            false,
+        ],
+        [
+            "no inline CA",
+            kubeconfig.replace(/ {4}certificate-authority-data: .*\n/, ""),
+            "does not inline its CA: the current context's cluster needs certificate-authority-data (other clusters' istiod reach it with a bearer token and this CA)",
+            true,
+        ],
+        [
+            "CA data that is no certificate",
+            kubeconfig.replace(/certificate-authority-data: .*/, "certificate-authority-data: bm90IGEgY2VydA=="),
+            "has certificate-authority-data that is not base64 of a PEM certificate",
+            false,
+        ],
     ])("refuses a kubeconfig with %s up front", (_, text, why, componentRefuses) => {
         expect(problemsOf(existing({ delta: text }))).toEqual([`kubeconfigs.delta: ${why} (secret: its value is not shown)`]);
         if (componentRefuses) expect(() => kubeconfigEndpoint(text)).toThrow();
@@ -1033,7 +1074,11 @@ describe("secrets in messages", () => {
 
 describe("regions", () => {
     it.each([
-        [0, "us-west-99", `clusters[0].region: "us-west-99" is not an AWS region (the aws.Region enum of @pulumi/aws; nearest: us-west-1, us-west-2, ca-west-1)`],
+        [
+            0,
+            "us-west-99",
+            `clusters[0].region: "us-west-99" is not an AWS region (the aws.Region enum of @pulumi/aws; nearest: us-west-1, us-west-2, ca-west-1)`,
+        ],
         [0, "eastus", `clusters[0].region: "eastus" is not an AWS region such as us-west-2 (it is an Azure location)`],
         [0, "US-WEST-2", `clusters[0].region: "US-WEST-2" is not an AWS region such as us-west-2`],
         [2, "us-central1-a", `clusters[2].region: "us-central1-a" is a GCP zone, not a region (use "us-central1": clusters are regional)`],
@@ -1066,11 +1111,31 @@ describe("EKS versions and admins", () => {
         expect(accepted(withCluster(1, { kubernetesVersion: "1.35.2" })).config.clusters[1].kubernetesVersion).toBe("1.35.2");
     });
 
-    const eksArgs = { role: "primary", network: "n", provider: {} as any, region: "us-west-2", kubernetesVersion: "1.35", nodeCount: 2, nodeSize: "m5.large", zones: 2, singleNatGateway: false, loadBalancerAddresses: ["eastwest"] } as any;
+    const eksArgs = {
+        role: "primary",
+        network: "n",
+        provider: {} as any,
+        region: "us-west-2",
+        kubernetesVersion: "1.35",
+        nodeCount: 2,
+        nodeSize: "m5.large",
+        zones: 2,
+        singleNatGateway: false,
+        loadBalancerAddresses: ["eastwest"],
+    } as any;
     it.each([
-        [["arn:aws:sts::123456789012:assumed-role/ci/session-1"], `adminPrincipals.aws[0]: "arn:aws:sts::123456789012:assumed-role/ci/session-1" is an STS assumed-role session, which EKS access entries refuse; use the role's ARN, arn:aws:iam::123456789012:role/ci (with the role's path, if it has one)`],
-        [["arn:aws:iam::123456789012:role/ci", "arn:aws:iam::123456789012:role/ci"], `adminPrincipals.aws[1]: "arn:aws:iam::123456789012:role/ci" is listed twice (also adminPrincipals.aws[0])`],
-        [["arn:aws:iam::123456789012:role/team/ci", "arn:aws:iam::123456789012:role/team-ci"], `adminPrincipals.aws[1]: "arn:aws:iam::123456789012:role/team-ci" and adminPrincipals.aws[0] "arn:aws:iam::123456789012:role/team/ci" would be one EKS access entry ("123456789012-role-team-ci"); keep one of them`],
+        [
+            ["arn:aws:sts::123456789012:assumed-role/ci/session-1"],
+            `adminPrincipals.aws[0]: "arn:aws:sts::123456789012:assumed-role/ci/session-1" is an STS assumed-role session, which EKS access entries refuse; use the role's ARN, arn:aws:iam::123456789012:role/ci (with the role's path, if it has one)`,
+        ],
+        [
+            ["arn:aws:iam::123456789012:role/ci", "arn:aws:iam::123456789012:role/ci"],
+            `adminPrincipals.aws[1]: "arn:aws:iam::123456789012:role/ci" is listed twice (also adminPrincipals.aws[0])`,
+        ],
+        [
+            ["arn:aws:iam::123456789012:role/team/ci", "arn:aws:iam::123456789012:role/team-ci"],
+            `adminPrincipals.aws[1]: "arn:aws:iam::123456789012:role/team-ci" and adminPrincipals.aws[0] "arn:aws:iam::123456789012:role/team/ci" would be one EKS access entry ("123456789012-role-team-ci"); keep one of them`,
+        ],
     ])("refuses EKS admins %j, as the EKS component does", (aws, message) => {
         expect(problemsOf({ ...base(), adminPrincipals: { aws } })).toEqual([message]);
         expect(() => validateEksClusterArgs("alpha", { ...eksArgs, adminPrincipalArns: aws })).toThrow();
@@ -1107,7 +1172,9 @@ describe("names, networks, addresses and collisions", () => {
         const two = existing({ eastWestAddress: "203.0.113.9" });
         two.clusters.push({ name: "epsilon", cloud: "existing", eastWestAddress: "203.0.113.9" });
         two.kubeconfigs.epsilon = kubeconfig;
-        expect(problemsOf(two)).toEqual([`clusters[4].eastWestAddress: "203.0.113.9" is already clusters[3].eastWestAddress; each gateway needs an address of its own`]);
+        expect(problemsOf(two)).toEqual([
+            `clusters[4].eastWestAddress: "203.0.113.9" is already clusters[3].eastWestAddress; each gateway needs an address of its own`,
+        ]);
     });
 
     it("refuses clusters whose remote secrets would share a resource name, keeping the names", () => {
@@ -1126,7 +1193,9 @@ describe("names, networks, addresses and collisions", () => {
 
     it("refuses duplicate Azure and GCP admins and GCP members of no valid form", () => {
         const id = "00000000-0000-0000-0000-000000000001";
-        expect(problemsOf({ ...base(), adminPrincipals: { azure: [id, id] } })).toEqual([`adminPrincipals.azure[1]: "${id}" is listed twice (also adminPrincipals.azure[0])`]);
+        expect(problemsOf({ ...base(), adminPrincipals: { azure: [id, id] } })).toEqual([
+            `adminPrincipals.azure[1]: "${id}" is listed twice (also adminPrincipals.azure[0])`,
+        ]);
         expect(problemsOf({ ...base(), adminPrincipals: { gcp: ["user:alice"] } })).toEqual([
             `adminPrincipals.gcp[0]: "user:alice" is not a valid IAM member: user: takes an email address (user:alice@example.com)`,
         ]);
@@ -1151,7 +1220,10 @@ describe("names, networks, addresses and collisions", () => {
     });
 
     it("takes ingressTls without the demo: it then only opens 443 for the user's own HTTPS Gateways", () => {
-        const { config } = accepted({ ...withCluster(0, { ingress: true }), ingressTls: { host: "hello.example.com", credentialName: "hello-tls" } });
+        const { config } = accepted({
+            ...withCluster(0, { ingress: true }),
+            ingressTls: { host: "hello.example.com", credentialName: "hello-tls" },
+        });
         expect(config.demo).toBe(false);
         expect(config.ingressTls).toEqual({ host: "hello.example.com", credentialName: "hello-tls" });
     });

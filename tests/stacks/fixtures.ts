@@ -50,7 +50,15 @@ export const meshes: Record<string, Record<string, unknown>> = {
             { name: "eks-west", cloud: "aws", region: "us-west-2", network: "n-eks-west", singleNatGateway: true },
             { name: "gke-central", cloud: "gcp", region: "us-central1", network: "n-gke" },
             { name: "aks-east", cloud: "azure", region: "eastus", network: "n-aks", role: "remote", primary: "eks-west" },
-            { name: "eks-east", cloud: "aws", region: "us-east-1", network: "n-eks-east", role: "remote", primary: "gke-central", singleNatGateway: true },
+            {
+                name: "eks-east",
+                cloud: "aws",
+                region: "us-east-1",
+                network: "n-eks-east",
+                role: "remote",
+                primary: "gke-central",
+                singleNatGateway: true,
+            },
             { name: "onprem", cloud: "existing", network: "n-onprem", role: "remote", primary: "eks-west", kubernetesVersion: "1.34" },
         ],
         kubeconfigs: { onprem: existingKubeconfig },
@@ -76,7 +84,10 @@ export async function publish(outputs: MeshOutputs): Promise<PublishedStack & { 
  * Runs the program for one stack of a split mesh, with what the other stacks (by fully
  * qualified name) have published so far; returns what it registered and what it publishes.
  */
-export async function runStack(config: Record<string, unknown>, options: { stack?: string; published?: Record<string, PublishedStack> } = {}) {
+export async function runStack(
+    config: Record<string, unknown>,
+    options: { stack?: string; published?: Record<string, PublishedStack> } = {},
+) {
     const rec = startMockEngine(config, { stack: options.stack, secretKeys: ["kubeconfigs"], publishedStacks: options.published ?? {} });
     const outputs = await buildMesh();
     await settle();

@@ -140,9 +140,12 @@ describe.each(Object.keys(meshes))("the %s mesh", (shape) => {
         for (const p of primaries) {
             const cacerts = rec.oneIn(SECRET, p.name, "cacerts");
             expect(isSecret(cacerts.inputs.stringData)).toBe(true);
-            expect(Object.keys(reveal(cacerts.inputs.stringData)).sort()).toEqual(
-                ["ca-cert.pem", "ca-key.pem", "cert-chain.pem", "root-cert.pem"],
-            );
+            expect(Object.keys(reveal(cacerts.inputs.stringData)).sort()).toEqual([
+                "ca-cert.pem",
+                "ca-key.pem",
+                "cert-chain.pem",
+                "root-cert.pem",
+            ]);
             expect(rec.dependsOn(rec.oneIn(RELEASE, p.name, "istiod"), cacerts)).toBe(true);
         }
         for (const r of remotes) {
@@ -152,7 +155,8 @@ describe.each(Object.keys(meshes))("the %s mesh", (shape) => {
 
     it("puts Istio configuration on primaries only, istiod's exposure only where remotes need it", () => {
         for (const p of primaries) {
-            const names = rec.inCluster(ISTIO, p.name)
+            const names = rec
+                .inCluster(ISTIO, p.name)
                 .filter((o) => o.inputs.apiVersion === "networking.istio.io/v1" && o.inputs.metadata.namespace === "istio-system")
                 .map((o) => `${o.inputs.kind}/${o.inputs.metadata.name}`)
                 .sort();
@@ -203,7 +207,10 @@ describe.each(Object.keys(meshes))("the %s mesh", (shape) => {
                 expect(Object.keys(data)).toEqual([other]);
                 const kubeconfig = parse(data[other]);
                 expect(kubeconfig.clusters).toEqual([
-                    { name: other, cluster: { server: apiUrls[other], "certificate-authority-data": expect.stringMatching(/^[A-Za-z0-9+/=]+$/) } },
+                    {
+                        name: other,
+                        cluster: { server: apiUrls[other], "certificate-authority-data": expect.stringMatching(/^[A-Za-z0-9+/=]+$/) },
+                    },
                 ]);
                 expect(kubeconfig.contexts).toEqual([{ name: other, context: { cluster: other, user: other } }]);
                 expect(kubeconfig["current-context"]).toBe(other);
@@ -299,7 +306,9 @@ function nodePoolOf(rec: Recorder, cluster: string, cloud: string): Registration
         gcp: "gcp:container/nodePool:NodePool",
     }[cloud];
     if (!type) return undefined;
-    const pools = rec.ofType(type).filter((r) => rec.ancestors(r).some((a) => a.name === cluster && a.type.startsWith("istio-multicloud:clusters:")));
+    const pools = rec
+        .ofType(type)
+        .filter((r) => rec.ancestors(r).some((a) => a.name === cluster && a.type.startsWith("istio-multicloud:clusters:")));
     expect(pools).toHaveLength(1);
     return pools[0];
 }

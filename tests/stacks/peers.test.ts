@@ -41,21 +41,38 @@ describe("a primary-remote mesh split over two stacks, pass by pass", () => {
     });
 
     it("pass 1, primary: serves the remote it knows from config, holds no secret yet, says what it waits for", () => {
-        expect(reveal(release(a1.rec, "east", "istiod")!.inputs.values)).toEqual(reveal(release(single.rec, "east", "istiod")!.inputs.values));
-        expect(reveal(release(a1.rec, "east", "istiod")!.inputs.values)).toMatchObject({ global: { externalIstiod: true }, autoscaleMin: 2 });
-        expect(a1.rec.ofType("kubernetes:networking.istio.io/v1:Gateway").map((g) => g.inputs.metadata.name).sort()).toEqual([
-            "cross-network-gateway",
-            "istiod-gateway",
-        ]);
+        expect(reveal(release(a1.rec, "east", "istiod")!.inputs.values)).toEqual(
+            reveal(release(single.rec, "east", "istiod")!.inputs.values),
+        );
+        expect(reveal(release(a1.rec, "east", "istiod")!.inputs.values)).toMatchObject({
+            global: { externalIstiod: true },
+            autoscaleMin: 2,
+        });
+        expect(
+            a1.rec
+                .ofType("kubernetes:networking.istio.io/v1:Gateway")
+                .map((g) => g.inputs.metadata.name)
+                .sort(),
+        ).toEqual(["cross-network-gateway", "istiod-gateway"]);
         expect(secretsIn(a1.rec, "east")).toEqual([]);
         expect(a1.outputs.waitingFor).toEqual([`west: ${WEST} has not published it yet (pulumi up on that stack)`]);
-        expect(a1.published.outputs.clusters.east).toMatchObject({ contract: 1, meshId: "mesh1", role: "primary", network: "net-east", remoteSecrets: [] });
+        expect(a1.published.outputs.clusters.east).toMatchObject({
+            contract: 1,
+            meshId: "mesh1",
+            role: "primary",
+            network: "net-east",
+            remoteSecrets: [],
+        });
         expect(a1.published.outputs.clusters.east.eastWestAddress).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     });
 
     it("pass 1, remote: installs base and istiod against the primary's published address, and publishes its secret", () => {
-        expect(reveal(release(b1.rec, "west", "istiod")!.inputs.values)).toEqual(reveal(release(single.rec, "west", "istiod")!.inputs.values));
-        expect(reveal(release(b1.rec, "west", "istiod")!.inputs.values).global.remotePilotAddress).toBe(a1.published.outputs.clusters.east.eastWestAddress);
+        expect(reveal(release(b1.rec, "west", "istiod")!.inputs.values)).toEqual(
+            reveal(release(single.rec, "west", "istiod")!.inputs.values),
+        );
+        expect(reveal(release(b1.rec, "west", "istiod")!.inputs.values).global.remotePilotAddress).toBe(
+            a1.published.outputs.clusters.east.eastWestAddress,
+        );
         expect(release(b1.rec, "west", "istio-eastwestgateway")).toBeUndefined();
         expect(b1.outputs.waitingFor).toEqual(["west: gateways and workloads wait until its primary east has attached it"]);
         expect(Object.keys(b1.published.outputs.remoteSecrets)).toEqual(["west"]);
@@ -174,18 +191,34 @@ describe("peer checks", () => {
         };
         // This stack holds the primary east, its remote west is in WEST; or the other way round.
         const primaryStack = (raw: Record<string, unknown> = {}) =>
-            parseMeshConfig({ clusters: [east], peers: [{ name: "west", stack: WEST, role: "remote", network: "net-west", primary: "east" }], ...raw }).config;
+            parseMeshConfig({
+                clusters: [east],
+                peers: [{ name: "west", stack: WEST, role: "remote", network: "net-west", primary: "east" }],
+                ...raw,
+            }).config;
         const remoteStack = (raw: Record<string, unknown> = {}) =>
-            parseMeshConfig({ clusters: [west], peers: [{ name: "east", stack: EAST, role: "primary", network: "net-east" }], ...raw }).config;
-        const fromWest = (patch: Partial<ClusterContract>) => new Map([[WEST, { clusters: { west: contract(patch) }, remoteSecrets: secrets }]]);
+            parseMeshConfig({ clusters: [west], peers: [{ name: "east", stack: EAST, role: "primary", network: "net-east" }], ...raw })
+                .config;
+        const fromWest = (patch: Partial<ClusterContract>) =>
+            new Map([[WEST, { clusters: { west: contract(patch) }, remoteSecrets: secrets }]]);
         const fromEast = (patch: Partial<ClusterContract>) =>
-            new Map([[EAST, { clusters: { east: contract({ name: "east", role: "primary", primary: undefined, network: "net-east", ...patch }) }, remoteSecrets: {} }]]);
+            new Map([
+                [
+                    EAST,
+                    {
+                        clusters: { east: contract({ name: "east", role: "primary", primary: undefined, network: "net-east", ...patch }) },
+                        remoteSecrets: {},
+                    },
+                ],
+            ]);
 
         it("refuse a peer that pulls Istio's images from another hub, naming both stacks", () => {
             expect(problemsWith(primaryStack(), fromWest({ imageHub: "mirror.corp.example/istio", istioVersion: "1.31.1" }))).toEqual([
                 `imageHub: "docker.io/istio" in this stack (dev), but ${WEST} publishes west with "mirror.corp.example/istio"; the stacks of one mesh use one image hub (a primary injects its remotes' proxies from its own), set the same imageHub on both`,
             ]);
-            expect(problemsWith(primaryStack({ imageHub: "mirror.corp.example/istio" }), fromWest({ imageHub: "mirror.corp.example/istio" }))).toEqual([]);
+            expect(
+                problemsWith(primaryStack({ imageHub: "mirror.corp.example/istio" }), fromWest({ imageHub: "mirror.corp.example/istio" })),
+            ).toEqual([]);
         });
 
         it("refuse a remote on a newer minor than its primary, from either side", () => {
@@ -215,7 +248,10 @@ describe("peer checks", () => {
     });
 
     it.each([
-        [{ contract: 2 }, `peers[0]: ${WEST} publishes west with contract 2; this program reads contract 1 (run the same major version of the program on both stacks)`],
+        [
+            { contract: 2 },
+            `peers[0]: ${WEST} publishes west with contract 2; this program reads contract 1 (run the same major version of the program on both stacks)`,
+        ],
         [{ meshId: "other" }, `peers[0]: ${WEST} publishes west in mesh "other", this stack's meshId is "mesh1"`],
         [{ role: "primary" as const }, `peers[0].role: "remote" here, but ${WEST} publishes west as "primary"`],
         [{ network: "net-x" }, `peers[0].network: "net-west" here, but ${WEST} publishes west on "net-x"`],
@@ -242,7 +278,18 @@ describe("peer checks", () => {
             [WEST, { clusters: { west: contract() }, remoteSecrets: secrets }],
             [
                 "acme/istio-multicloud/north-team",
-                { clusters: { north: contract({ name: "north", role: "primary", primary: undefined, network: "net-north", rootCaFingerprint: "cd".repeat(32) }) }, remoteSecrets: { north: "k" } },
+                {
+                    clusters: {
+                        north: contract({
+                            name: "north",
+                            role: "primary",
+                            primary: undefined,
+                            network: "net-north",
+                            rootCaFingerprint: "cd".repeat(32),
+                        }),
+                    },
+                    remoteSecrets: { north: "k" },
+                },
             ],
         ]);
         expect(() => checkPeers(two, map)).toThrow(/the peers publish different mesh roots/);
@@ -260,7 +307,10 @@ describe("peer config", () => {
     };
 
     it("lets a remote-only stack name its primary among its peers", () => {
-        const { config } = parseMeshConfig({ clusters: [west], peers: [{ name: "east", stack: EAST, role: "primary", network: "net-east" }] });
+        const { config } = parseMeshConfig({
+            clusters: [west],
+            peers: [{ name: "east", stack: EAST, role: "primary", network: "net-east" }],
+        });
         expect(config.peers).toEqual([{ name: "east", stack: EAST, role: "primary", network: "net-east", primary: undefined }]);
     });
 

@@ -43,10 +43,12 @@ async function declaredAdmins(config: Record<string, unknown>, mocks: pulumi.run
         await buildMesh();
         await settle();
         return Object.fromEntries(
-            rec.ofType("eks:index:Cluster").map((c) => [
-                c.name,
-                Object.values(c.inputs.accessEntries as Record<string, { principalArn: string }>).map((e) => e.principalArn),
-            ]),
+            rec
+                .ofType("eks:index:Cluster")
+                .map((c) => [
+                    c.name,
+                    Object.values(c.inputs.accessEntries as Record<string, { principalArn: string }>).map((e) => e.principalArn),
+                ]),
         );
     } finally {
         warn.mockRestore();
@@ -157,7 +159,10 @@ describe("the program as `pulumi up` runs it", () => {
                 { name: "east", cloud: "aws", region: "us-east-1", role: "remote", primary: "west" },
             ],
         });
-        const regions = rec.ofType("pulumi:providers:aws").map((p) => p.inputs.region).sort();
+        const regions = rec
+            .ofType("pulumi:providers:aws")
+            .map((p) => p.inputs.region)
+            .sort();
         expect(regions).toEqual(["us-east-1", "us-west-2"]);
         const vpcs = rec.ofType("aws:ec2/vpc:Vpc");
         expect(vpcs.map((v) => rec.providerOf(v)?.inputs.region).sort()).toEqual(["us-east-1", "us-west-2"]);

@@ -4,7 +4,15 @@ import { meshes, runMesh } from "./fixtures";
 // What each cloud's east-west load balancer needs while it exists: `pulumi destroy` must
 // delete the Service (and wait for its finalizer) before any of these.
 const mustOutlive: Record<string, string[]> = {
-    aws: ["eks:index:Cluster", "eks:index:ManagedNodeGroup", "aws:ec2/eip:Eip", "command:local:Command", "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/natGateway:NatGateway"],
+    aws: [
+        "eks:index:Cluster",
+        "eks:index:ManagedNodeGroup",
+        "aws:ec2/eip:Eip",
+        "command:local:Command",
+        "aws:ec2/vpc:Vpc",
+        "aws:ec2/subnet:Subnet",
+        "aws:ec2/natGateway:NatGateway",
+    ],
     azure: [
         "azure-native:containerservice:ManagedCluster",
         "azure-native:network:PublicIPAddress",
@@ -13,12 +21,21 @@ const mustOutlive: Record<string, string[]> = {
         "azure-native:network:VirtualNetwork",
         "azure-native:resources:ResourceGroup",
     ],
-    gcp: ["gcp:container/cluster:Cluster", "gcp:container/nodePool:NodePool", "gcp:compute/address:Address", "command:local:Command", "gcp:compute/network:Network", "gcp:compute/subnetwork:Subnetwork"],
+    gcp: [
+        "gcp:container/cluster:Cluster",
+        "gcp:container/nodePool:NodePool",
+        "gcp:compute/address:Address",
+        "command:local:Command",
+        "gcp:compute/network:Network",
+        "gcp:compute/subnetwork:Subnetwork",
+    ],
 };
 
 describe("teardown of the five-cluster mesh, every cloud cluster with an ingress gateway too", () => {
     const five = meshes["five-cluster"];
-    const clusters = (five.clusters as { name: string; cloud: string }[]).map((c) => (c.cloud === "existing" ? c : { ...c, ingress: true }));
+    const clusters = (five.clusters as { name: string; cloud: string }[]).map((c) =>
+        c.cloud === "existing" ? c : { ...c, ingress: true },
+    );
     const config = { ...five, clusters };
     let rec: Recorder;
 
@@ -43,7 +60,9 @@ describe("teardown of the five-cluster mesh, every cloud cluster with an ingress
                 expect({ type, count: resources.length > 0 }).toEqual({ type, count: true });
                 // Each Service needs its own static addresses, not the other gateway's.
                 const otherGateways = (svc: Registration) => (svc.inputs.metadata.name === "istio-ingressgateway" ? /eastwest/ : /ingress/);
-                const pairs = services.flatMap((svc) => resources.filter((res) => !otherGateways(svc).test(res.name)).map((res) => [svc, res] as const));
+                const pairs = services.flatMap((svc) =>
+                    resources.filter((res) => !otherGateways(svc).test(res.name)).map((res) => [svc, res] as const),
+                );
                 for (const [service, r] of pairs) {
                     expect({ service: service.name, outlives: r.name, ok: rec.dependsOn(service, r) }).toEqual({
                         service: service.name,
@@ -57,9 +76,21 @@ describe("teardown of the five-cluster mesh, every cloud cluster with an ingress
 
     // What holds each static address until the cloud has let go of it, and what the wait's delete polls.
     const releases: Record<string, { address: string; nodes: string; polls: RegExp }> = {
-        aws: { address: "aws:ec2/eip:Eip", nodes: "eks:index:ManagedNodeGroup", polls: /aws ec2 describe-addresses --region us-(west-2|east-1) --filters Name=allocation-id,Values=eipalloc-[0-9a-f]+,eipalloc-[0-9a-f]+ /  },
-        azure: { address: "azure-native:network:PublicIPAddress", nodes: "azure-native:containerservice:ManagedCluster", polls: /az network public-ip list --resource-group \S+ --query "\[\?name=='[^']+'\]\.ipConfiguration\.id"/ },
-        gcp: { address: "gcp:compute/address:Address", nodes: "gcp:container/nodePool:NodePool", polls: /gcloud compute addresses list .*IN_USE.*gcloud compute firewall-rules list .*name~\^k8s-fw- AND description~\d+\.\d+\.\d+\.\d+/s },
+        aws: {
+            address: "aws:ec2/eip:Eip",
+            nodes: "eks:index:ManagedNodeGroup",
+            polls: /aws ec2 describe-addresses --region us-(west-2|east-1) --filters Name=allocation-id,Values=eipalloc-[0-9a-f]+,eipalloc-[0-9a-f]+ /,
+        },
+        azure: {
+            address: "azure-native:network:PublicIPAddress",
+            nodes: "azure-native:containerservice:ManagedCluster",
+            polls: /az network public-ip list --resource-group \S+ --query "\[\?name=='[^']+'\]\.ipConfiguration\.id"/,
+        },
+        gcp: {
+            address: "gcp:compute/address:Address",
+            nodes: "gcp:container/nodePool:NodePool",
+            polls: /gcloud compute addresses list .*IN_USE.*gcloud compute firewall-rules list .*name~\^k8s-fw- AND description~\d+\.\d+\.\d+\.\d+/s,
+        },
     };
 
     it.each(clusters.filter((c) => c.cloud !== "existing"))(

@@ -33,14 +33,31 @@ describe("the bench table", () => {
     });
 
     it("formats times for people and gives critical path over sequential sum", () => {
-        expect(cells(lines[1])).toEqual(["3", "100", "80", "500 ms", "10.5 s", "26 min", "25 min", "23 min", "23 min", "1 h 10 min", "0.33"]);
+        expect(cells(lines[1])).toEqual([
+            "3",
+            "100",
+            "80",
+            "500 ms",
+            "10.5 s",
+            "26 min",
+            "25 min",
+            "23 min",
+            "23 min",
+            "1 h 10 min",
+            "0.33",
+        ]);
         expect(cells(lines[3]).at(-1)).toBe((1380 / (4200 * 12)).toFixed(2));
     });
 
     it("aligns every column", () => {
         const widths = lines.map((l) => l.length);
         expect(new Set(widths.slice(0, 4)).size).toBe(1);
-        expect(alignColumns([["a", "1"], ["bbb", "22"]])).toBe("a     1\nbbb  22");
+        expect(
+            alignColumns([
+                ["a", "1"],
+                ["bbb", "22"],
+            ]),
+        ).toBe("a     1\nbbb  22");
     });
 
     it("writes ratios and milliseconds plainly", () => {
@@ -74,16 +91,25 @@ describe.each([3, 10, 25])("the generated %i-cluster mesh", (size) => {
 
 describe("the bench's delayed mocks", () => {
     const config = parseMeshConfig({ clusters: benchClusters(3) }, { gcpProject: benchGcpProject }).config;
-    const k8sProvider = "urn:pulumi:bench::istio-multicloud::istio-multicloud:clusters:AksCluster$pulumi:providers:kubernetes::aks-01::aks-01-provider-id";
+    const k8sProvider =
+        "urn:pulumi:bench::istio-multicloud::istio-multicloud:clusters:AksCluster$pulumi:providers:kubernetes::aks-01::aks-01-provider-id";
 
     it("finds the cluster of a Kubernetes provider reference, and no other", () => {
         expect(clusterOfProviderRef(k8sProvider)).toBe("aks-01");
-        expect(clusterOfProviderRef("urn:pulumi:bench::istio-multicloud::pulumi:providers:aws::aws-us-east-1::aws-us-east-1-provider-id")).toBeUndefined();
+        expect(
+            clusterOfProviderRef("urn:pulumi:bench::istio-multicloud::pulumi:providers:aws::aws-us-east-1::aws-us-east-1-provider-id"),
+        ).toBeUndefined();
         expect(clusterOfProviderRef(undefined)).toBeUndefined();
     });
 
     it("delays a gateway in a remote by its remote figure, and this program's components not at all", () => {
-        const gateway = { type: "kubernetes:helm.sh/v3:Release", name: "aks-01-release", inputs: { chart: "gateway" }, provider: k8sProvider, custom: true };
+        const gateway = {
+            type: "kubernetes:helm.sh/v3:Release",
+            name: "aks-01-release",
+            inputs: { chart: "gateway" },
+            provider: k8sProvider,
+            custom: true,
+        };
         expect(simulatedSeconds(gateway, config)).toBe(240);
         expect(simulatedSeconds({ type: "istio-multicloud:mesh:ControlPlane", name: "aks-01", inputs: {}, custom: false }, config)).toBe(0);
         expect(simulatedSeconds({ type: "eks:index:Cluster", name: "eks-00", inputs: {}, custom: false }, config)).toBe(600);

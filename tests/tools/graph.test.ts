@@ -1,7 +1,12 @@
 import { topologicalOrder } from "../../tools/graph";
 
 const item = (id: string, ...deps: string[]) => ({ id, deps });
-const order = (items: ReturnType<typeof item>[]) => topologicalOrder(items, (i) => i.id, (i) => i.deps).map((i) => i.id);
+const order = (items: ReturnType<typeof item>[]) =>
+    topologicalOrder(
+        items,
+        (i) => i.id,
+        (i) => i.deps,
+    ).map((i) => i.id);
 
 describe("the one topological sort of the tools", () => {
     it("puts each item after what it depends on, ready ones in the order listed", () => {

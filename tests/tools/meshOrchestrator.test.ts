@@ -41,7 +41,8 @@ function meshInput(defs: Record<string, StackDef>, stacks = Object.keys(defs)): 
 
 /** Steps as `init eks-team`, `A eks-team`, `preview aks-team`, `destroy aks-team`. */
 const summary = (plan: MeshPlan) => plan.steps.map((s) => `${s.action === "up" ? s.pass : s.action} ${s.stack}`);
-const stepOf = (plan: MeshPlan, label: string): Step => plan.steps.find((s) => `${s.action === "up" ? s.pass : s.action} ${s.stack}` === label)!;
+const stepOf = (plan: MeshPlan, label: string): Step =>
+    plan.steps.find((s) => `${s.action === "up" ? s.pass : s.action} ${s.stack}` === label)!;
 
 /** The problems planMesh reports; fails the test when it reports none. */
 function problemsOf(input: MeshInput, operation: "up" | "destroy" = "up"): string[] {
@@ -63,7 +64,11 @@ const twoStacks: Record<string, StackDef> = {
 /** (3) Two primaries in two stacks (multi-primary; eks-team owns the root) and a remote of the first. */
 const threeStacks: Record<string, StackDef> = {
     "eks-team": { clusters: [primary("eks-west", "network1")], peers: ["gke-central@gke-team", "aks-east@aks-team"] },
-    "gke-team": { clusters: [primary("gke-central", "network3")], peers: ["eks-west@eks-team", "aks-east@aks-team"], rootCaFrom: "eks-team" },
+    "gke-team": {
+        clusters: [primary("gke-central", "network3")],
+        peers: ["eks-west@eks-team", "aks-east@aks-team"],
+        rootCaFrom: "eks-team",
+    },
     "aks-team": { clusters: [remote("aks-east", "eks-west", "network2")], peers: ["eks-west@eks-team"] },
 };
 
@@ -106,15 +111,26 @@ describe("the order of a primary's stack and a remote's stack (2 stacks)", () =>
     });
 
     it("hands Pulumi the fully qualified names the peers use", () => {
-        expect(plan.steps.map((s) => s.pulumiStack)).toEqual([fq("eks-team"), fq("aks-team"), fq("eks-team"), fq("aks-team"), fq("eks-team"), fq("aks-team")]);
+        expect(plan.steps.map((s) => s.pulumiStack)).toEqual([
+            fq("eks-team"),
+            fq("aks-team"),
+            fq("eks-team"),
+            fq("aks-team"),
+            fq("eks-team"),
+            fq("aks-team"),
+        ]);
     });
 
     it("says in each step what the stack does in its pass", () => {
         expect(stepOf(plan, "A eks-team").why).toBe(
             "owns the mesh root CA; primaries eks-west get their intermediate CAs from it, publish their east-west addresses and remote secrets",
         );
-        expect(stepOf(plan, "B aks-team").why).toBe("remotes aks-east (primary eks-west in eks-team) install base+istiod and publish their remote secrets");
-        expect(stepOf(plan, "C eks-team").why).toBe("primaries eks-west attach the published peers aks-east (hold their remote secrets) and publish attached");
+        expect(stepOf(plan, "B aks-team").why).toBe(
+            "remotes aks-east (primary eks-west in eks-team) install base+istiod and publish their remote secrets",
+        );
+        expect(stepOf(plan, "C eks-team").why).toBe(
+            "primaries eks-west attach the published peers aks-east (hold their remote secrets) and publish attached",
+        );
         expect(stepOf(plan, "D aks-team").why).toBe(
             "remotes aks-east (primary eks-west in eks-team) install their gateway and workloads once their primary lists them as attached",
         );
@@ -210,7 +226,13 @@ describe("the order of five stacks, one with both a primary and a remote of anot
 
     it("destroys remotes' stacks before their primaries' stacks and the root owner last", () => {
         const destroy = planMesh(meshInput(fiveStacks, stacks), "destroy");
-        expect(summary(destroy)).toEqual(["destroy edge-team", "destroy aks-team", "destroy gke-team", "destroy onprem-team", "destroy eks-team"]);
+        expect(summary(destroy)).toEqual([
+            "destroy edge-team",
+            "destroy aks-team",
+            "destroy gke-team",
+            "destroy onprem-team",
+            "destroy eks-team",
+        ]);
         expect(stepOf(destroy, "destroy gke-team").why).toBe(
             "remotes gke-edge go before their primaries' stack eks-team; takes its root CA from eks-team: goes before it; goes after edge-team, which depend on it",
         );
@@ -220,7 +242,9 @@ describe("the order of five stacks, one with both a primary and a remote of anot
 describe("passes with nothing to do", () => {
     it("makes a single-stack mesh one up", () => {
         const single = meshInput({
-            dev: { clusters: [primary("eks-west", "network1"), remote("aks-east", "eks-west", "network2"), primary("gke-central", "network3")] },
+            dev: {
+                clusters: [primary("eks-west", "network1"), remote("aks-east", "eks-west", "network2"), primary("gke-central", "network3")],
+            },
         });
         expect(summary(planMesh(single, "up"))).toEqual(["init dev", "A dev"]);
         expect(summary(planMesh(single, "destroy"))).toEqual(["destroy dev"]);
@@ -231,7 +255,14 @@ describe("passes with nothing to do", () => {
             "eks-team": { clusters: [primary("eks-west", "network1")], peers: ["gke-central@gke-team"] },
             "gke-team": { clusters: [primary("gke-central", "network3")], peers: ["eks-west@eks-team"], rootCaFrom: "eks-team" },
         });
-        expect(summary(planMesh(twoPrimaries, "up"))).toEqual(["init eks-team", "init gke-team", "A eks-team", "A gke-team", "C eks-team", "C gke-team"]);
+        expect(summary(planMesh(twoPrimaries, "up"))).toEqual([
+            "init eks-team",
+            "init gke-team",
+            "A eks-team",
+            "A gke-team",
+            "C eks-team",
+            "C gke-team",
+        ]);
     });
 
     it("uses the short name for Pulumi when no peer and no --stacks entry qualifies it", () => {
@@ -289,7 +320,9 @@ describe("stacks that do not fit together", () => {
         const input = meshInput(twoStacks);
         input.stacks[1].config.peers[0].name = "eks-east";
         input.stacks[1].config.clusters[0].primary = "eks-east";
-        expect(problemsOf(input)).toContain(`Pulumi.aks-team.yaml: peers[0].name: "eks-east" is not a cluster of eks-team (Pulumi.eks-team.yaml clusters: eks-west)`);
+        expect(problemsOf(input)).toContain(
+            `Pulumi.aks-team.yaml: peers[0].name: "eks-east" is not a cluster of eks-team (Pulumi.eks-team.yaml clusters: eks-west)`,
+        );
     });
 
     it("holds each peer to its owner's role, primary and network", () => {
@@ -318,8 +351,16 @@ describe("stacks that do not fit together", () => {
         );
         const wrongRole = meshInput(threeStacks);
         wrongRole.stacks[2].config.clusters[0].primary = "aks-west";
-        wrongRole.stacks[2].config.peers.push({ name: "aks-west", stack: fq("gke-team"), role: "remote", primary: "gke-central", network: "n" });
-        expect(problemsOf(wrongRole)).toContain(`Pulumi.aks-team.yaml: clusters[0].primary: "aks-west" is peers[1], a remote; a remote's primary must have role primary`);
+        wrongRole.stacks[2].config.peers.push({
+            name: "aks-west",
+            stack: fq("gke-team"),
+            role: "remote",
+            primary: "gke-central",
+            network: "n",
+        });
+        expect(problemsOf(wrongRole)).toContain(
+            `Pulumi.aks-team.yaml: clusters[0].primary: "aks-west" is peers[1], a remote; a remote's primary must have role primary`,
+        );
     });
 
     it("wants the primary's stack to list the remote among its peers, or pass D would wait forever", () => {
@@ -371,7 +412,11 @@ describe("stacks that do not fit together", () => {
 
     it("wants rootCaFrom to name the root owner itself", () => {
         const input = meshInput({ ...fiveStacks, "onprem-team": { ...fiveStacks["onprem-team"], rootCaFrom: "gke-team" } });
-        const aksToRemoteStack = meshInput({ ...twoStacks, "eks-team": { ...twoStacks["eks-team"] }, "aks-team": { ...twoStacks["aks-team"], rootCaFrom: "eks-team" } });
+        const aksToRemoteStack = meshInput({
+            ...twoStacks,
+            "eks-team": { ...twoStacks["eks-team"] },
+            "aks-team": { ...twoStacks["aks-team"], rootCaFrom: "eks-team" },
+        });
         expect(() => planMesh(aksToRemoteStack, "up")).not.toThrow();
         expect(problemsOf(input)).toEqual([
             `Pulumi.onprem-team.yaml: rootCaFrom: "acme/istio-multicloud/gke-team" does not own the mesh root (it takes its own from rootCaFrom "acme/istio-multicloud/eks-team"); ` +
@@ -385,7 +430,10 @@ describe("stacks that do not fit together", () => {
 
     it("refuses stacks that control remotes in each other: they cannot be destroyed remotes first", () => {
         const mutual = meshInput({
-            "eks-team": { clusters: [primary("eks-west", "network1"), remote("eks-edge", "gke-central", "network2")], peers: ["gke-central@gke-team", "gke-edge@gke-team"] },
+            "eks-team": {
+                clusters: [primary("eks-west", "network1"), remote("eks-edge", "gke-central", "network2")],
+                peers: ["gke-central@gke-team", "gke-edge@gke-team"],
+            },
             "gke-team": {
                 clusters: [primary("gke-central", "network3"), remote("gke-edge", "eks-west", "network4")],
                 peers: ["eks-west@eks-team", "eks-edge@eks-team"],
@@ -401,10 +449,21 @@ describe("stacks that do not fit together", () => {
 
     it("refuses a root owner with a remote of a stack that takes its CA from it (a cycle through rootCaFrom)", () => {
         const input = meshInput({
-            "eks-team": { clusters: [primary("eks-west", "network1"), remote("eks-edge", "gke-central", "network2")], peers: ["gke-central@gke-team"] },
-            "gke-team": { clusters: [primary("gke-central", "network3")], peers: ["eks-west@eks-team", "eks-edge@eks-team"], rootCaFrom: "eks-team" },
+            "eks-team": {
+                clusters: [primary("eks-west", "network1"), remote("eks-edge", "gke-central", "network2")],
+                peers: ["gke-central@gke-team"],
+            },
+            "gke-team": {
+                clusters: [primary("gke-central", "network3")],
+                peers: ["eks-west@eks-team", "eks-edge@eks-team"],
+                rootCaFrom: "eks-team",
+            },
         });
-        expect(problemsOf(input)).toEqual([expect.stringContaining(`cycle, eks-team → gke-team → eks-team (Pulumi.eks-team.yaml: clusters[1].primary "gke-central" is in gke-team; Pulumi.gke-team.yaml rootCaFrom "acme/istio-multicloud/eks-team")`)]);
+        expect(problemsOf(input)).toEqual([
+            expect.stringContaining(
+                `cycle, eks-team → gke-team → eks-team (Pulumi.eks-team.yaml: clusters[1].primary "gke-central" is in gke-team; Pulumi.gke-team.yaml rootCaFrom "acme/istio-multicloud/eks-team")`,
+            ),
+        ]);
     });
 
     it("wants one meshId and cluster names unique across the stacks", () => {
@@ -428,7 +487,9 @@ describe("stacks that do not fit together", () => {
         ]);
         const given = meshInput(twoStacks, ["eks-team", "aks-team"]);
         given.stacks[0].name = "other-org/istio-multicloud/eks-team";
-        expect(problemsOf(given)[0]).toMatch(/^stack eks-team is named in different ways \(--stacks "other-org\/istio-multicloud\/eks-team", Pulumi.aks-team.yaml: peers\[0\].stack/);
+        expect(problemsOf(given)[0]).toMatch(
+            /^stack eks-team is named in different ways \(--stacks "other-org\/istio-multicloud\/eks-team", Pulumi.aks-team.yaml: peers\[0\].stack/,
+        );
     });
 
     it("uses the qualified name --stacks gives when the peers agree", () => {
@@ -452,7 +513,9 @@ describe("stacks that do not fit together", () => {
     it("wants every stack to own at least one cluster", () => {
         const input = meshInput(twoStacks);
         input.stacks.push({ name: "empty", config: { file: "Pulumi.empty.yaml", meshId: "mesh1", clusters: [], peers: [] } });
-        expect(problemsOf(input)).toEqual([`Pulumi.empty.yaml: clusters: needs at least one cluster (each stack of the mesh owns some of its clusters)`]);
+        expect(problemsOf(input)).toEqual([
+            `Pulumi.empty.yaml: clusters: needs at least one cluster (each stack of the mesh owns some of its clusters)`,
+        ]);
     });
 
     it("reports every problem at once, for destroy as for up", () => {
@@ -463,6 +526,8 @@ describe("stacks that do not fit together", () => {
         expect(problems).toHaveLength(2);
         expect(problems[0]).toMatch(/^Pulumi.aks-team.yaml: peers\[0\].network: "network9"/);
         expect(problems[1]).toMatch(/^rootCaFrom: .* each own a mesh root/);
-        expect(() => planMesh(input, "up")).toThrow(/^The stacks of the mesh do not fit together \(2 problems\):\n {2}- Pulumi.aks-team.yaml/);
+        expect(() => planMesh(input, "up")).toThrow(
+            /^The stacks of the mesh do not fit together \(2 problems\):\n {2}- Pulumi.aks-team.yaml/,
+        );
     });
 });

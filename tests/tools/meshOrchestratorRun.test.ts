@@ -87,15 +87,17 @@ class FakeWorkspace implements MeshWorkspace {
     }
 
     private stack(name: string): MeshStack {
-        const operation = (op: string) => async (onOutput: (text: string) => void): Promise<Changes> => {
-            const n = (this.counts.get(`${op} ${name}`) ?? 0) + 1;
-            this.counts.set(`${op} ${name}`, n);
-            this.calls.push(`${op} ${name}`);
-            onOutput(`Updating (${name}):\n  resources: ${n}`);
-            const failure = this.failures.get(`${op} ${name} #${n}`);
-            if (failure) throw failure;
-            return op === "destroy" ? { delete: 12 } : { create: 2, same: 10 };
-        };
+        const operation =
+            (op: string) =>
+            async (onOutput: (text: string) => void): Promise<Changes> => {
+                const n = (this.counts.get(`${op} ${name}`) ?? 0) + 1;
+                this.counts.set(`${op} ${name}`, n);
+                this.calls.push(`${op} ${name}`);
+                onOutput(`Updating (${name}):\n  resources: ${n}`);
+                const failure = this.failures.get(`${op} ${name} #${n}`);
+                if (failure) throw failure;
+                return op === "destroy" ? { delete: 12 } : { create: 2, same: 10 };
+            };
         return { up: operation("up"), preview: operation("preview"), destroy: operation("destroy") };
     }
 }
@@ -138,20 +140,28 @@ describe("npm run mesh -- up", () => {
 
     it("prints a progress line per step saying what the pass does, and one when it is done", async () => {
         const { progress } = await run(threeStackPlan("up"), new FakeWorkspace(new Set()));
-        expect(progress).toContain("[pass B] up aks-team: remotes aks-east (primary eks-west in eks-team) install base+istiod and publish their remote secrets");
+        expect(progress).toContain(
+            "[pass B] up aks-team: remotes aks-east (primary eks-west in eks-team) install base+istiod and publish their remote secrets",
+        );
         expect(progress).toContain("[pass B] up aks-team: done (create 2, same 10)");
     });
 
     it("hands each stack's Pulumi output over with the step it belongs to", async () => {
         const { output } = await run(threeStackPlan("up"), new FakeWorkspace(new Set()));
-        expect(output[2]).toEqual({ step: expect.objectContaining({ action: "up", pass: "B", stack: "aks-team" }), text: `Updating (${fq("aks-team")}):\n  resources: 1` });
+        expect(output[2]).toEqual({
+            step: expect.objectContaining({ action: "up", pass: "B", stack: "aks-team" }),
+            text: `Updating (${fq("aks-team")}):\n  resources: 1`,
+        });
     });
 
     it("stops at the first failure, naming the stack and the pass, and runs nothing after it", async () => {
         const workspace = new FakeWorkspace(new Set());
         workspace.failures.set(
             `up ${fq("gke-team")} #2`,
-            cliError("error: update failed", "Diagnostics:\n  pulumi:pulumi:Stack (istio-multicloud-gke-team):\n    error: Stack config is not valid (1 problem):"),
+            cliError(
+                "error: update failed",
+                "Diagnostics:\n  pulumi:pulumi:Stack (istio-multicloud-gke-team):\n    error: Stack config is not valid (1 problem):",
+            ),
         );
         const { error } = await run(threeStackPlan("up"), workspace);
         expect(error).toBeInstanceOf(MeshStepError);
@@ -169,13 +179,18 @@ describe("npm run mesh -- up", () => {
         workspace.failures.set(`up ${fq("aks-team")} #1`, cliError(`error: Preview failed: unknown stack "${fq("eks-team")}"`));
         const { error } = await run(threeStackPlan("up"), workspace);
         expect((error as Error).message).toMatch(
-            new RegExp(`^pass B, up of aks-team failed: stack ${fq("aks-team")} reads stack ${fq("eks-team")} \\(a peer or its rootCaFrom\\), which the backend does not know or this identity cannot read`),
+            new RegExp(
+                `^pass B, up of aks-team failed: stack ${fq("aks-team")} reads stack ${fq("eks-team")} \\(a peer or its rootCaFrom\\), which the backend does not know or this identity cannot read`,
+            ),
         );
     });
 
     it("stops at a stack it cannot create, before any up", async () => {
         const workspace = new FakeWorkspace(new Set());
-        workspace.failures.set(`open ${fq("gke-team")}`, cliError("error: PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions"));
+        workspace.failures.set(
+            `open ${fq("gke-team")}`,
+            cliError("error: PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions"),
+        );
         const { error } = await run(threeStackPlan("up"), workspace);
         expect((error as Error).message).toMatch(/^init of gke-team failed: the Pulumi CLI is not logged in: run pulumi login/);
         expect(workspace.calls.some((c) => c.startsWith("up"))).toBe(false);
@@ -188,7 +203,11 @@ describe("npm run mesh -- preview", () => {
         const { progress, error } = await run(threeStackPlan("preview"), workspace);
         expect(error).toBeUndefined();
         // Up order: the root owner, then --stacks order (aks-team, gke-team) among stacks that depend only on it.
-        expect(workspace.calls.filter((c) => !c.startsWith("open"))).toEqual([`preview ${fq("eks-team")}`, `preview ${fq("aks-team")}`, `preview ${fq("gke-team")}`]);
+        expect(workspace.calls.filter((c) => !c.startsWith("open"))).toEqual([
+            `preview ${fq("eks-team")}`,
+            `preview ${fq("aks-team")}`,
+            `preview ${fq("gke-team")}`,
+        ]);
         expect(workspace.calls.some((c) => c.includes("create if missing"))).toBe(false);
         expect(progress[0]).toBe(previewCaveat);
         expect(progress[progress.length - 1]).toBe(previewCaveat);
@@ -227,7 +246,9 @@ describe("npm run mesh -- destroy", () => {
         const workspace = new FakeWorkspace(new Set([fq("eks-team"), fq("gke-team"), fq("aks-team")]));
         workspace.failures.set(`destroy ${fq("aks-team")} #1`, cliError("error: the stack is currently locked by 1 lock(s)"));
         const { error } = await run(threeStackPlan("destroy"), workspace);
-        expect((error as Error).message).toMatch(/^destroy of aks-team failed: another update of stack acme\/istio-multicloud\/aks-team is in progress/);
+        expect((error as Error).message).toMatch(
+            /^destroy of aks-team failed: another update of stack acme\/istio-multicloud\/aks-team is in progress/,
+        );
         expect((error as Error).message).toMatch(/Not run: destroy gke-team; destroy eks-team\./);
         expect(workspace.calls.filter((c) => c.startsWith("destroy"))).toEqual([`destroy ${fq("aks-team")}`]);
     });
@@ -237,7 +258,9 @@ describe("the plan printed before anything runs", () => {
     it("numbers the steps and says what each does", () => {
         const text = describePlan(threeStackPlan("up"));
         expect(text.split("\n")[0]).toBe("mesh up: 3 stacks, 9 steps");
-        expect(text).toContain(" 6. [pass B] up aks-team: remotes aks-east (primary eks-west in eks-team) install base+istiod and publish their remote secrets");
+        expect(text).toContain(
+            " 6. [pass B] up aks-team: remotes aks-east (primary eks-west in eks-team) install base+istiod and publish their remote secrets",
+        );
     });
 });
 
@@ -254,10 +277,19 @@ describe("Pulumi CLI errors in plain words", () => {
     });
 
     it("tells a missing passphrase from a wrong one", () => {
-        expect(explainPulumiError(cliError("error: passphrase must be set with PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE environment variables"), ctx)).toBe(
+        expect(
+            explainPulumiError(
+                cliError(
+                    "error: passphrase must be set with PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE environment variables",
+                ),
+                ctx,
+            ),
+        ).toBe(
             `stack ${fq("eks-team")} encrypts its secrets with a passphrase: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE (one passphrase for every stack of the run)`,
         );
-        expect(explainPulumiError(cliError("error: incorrect passphrase"), ctx)).toMatch(/cannot be decrypted with the passphrase given: PULUMI_CONFIG_PASSPHRASE is one variable for every stack/);
+        expect(explainPulumiError(cliError("error: incorrect passphrase"), ctx)).toMatch(
+            /cannot be decrypted with the passphrase given: PULUMI_CONFIG_PASSPHRASE is one variable for every stack/,
+        );
     });
 
     it("names a stack that does not exist", () => {
@@ -300,7 +332,9 @@ describe("the command line", () => {
         expect(bad(["deploy", "--stacks", "a"])).toThrow(new UsageError(`"deploy" is not an operation (valid: up, preview, destroy)`));
         expect(bad(["up"])).toThrow(/--stacks is required/);
         expect(bad(["up", "--stacks", "a,,b"])).toThrow(/has an empty name/);
-        expect(bad(["up", "--stacks", "a", "--parallel", "4"])).toThrow(new UsageError("unknown option --parallel (options: --stacks, --cwd, --yes)"));
+        expect(bad(["up", "--stacks", "a", "--parallel", "4"])).toThrow(
+            new UsageError("unknown option --parallel (options: --stacks, --cwd, --yes)"),
+        );
         expect(bad(["up", "--stacks", "a", "--yes=no"])).toThrow(new UsageError("--yes takes no value"));
     });
 });
@@ -349,7 +383,10 @@ describe("reading the stack files", () => {
             "Pulumi.x.yaml",
             {
                 "istio-multicloud:clusters": JSON.stringify([{ name: "a", cloud: "aws", region: "us-west-2", role: "main" }]),
-                "istio-multicloud:peers": JSON.stringify([{ name: "p", stack: "acme/istio-multicloud/y", network: "n" }, { name: "q", stack: "s", role: "remote" }]),
+                "istio-multicloud:peers": JSON.stringify([
+                    { name: "p", stack: "acme/istio-multicloud/y", network: "n" },
+                    { name: "q", stack: "s", role: "remote" },
+                ]),
                 "istio-multicloud:rootCaFrom": " ",
             },
             problems,
@@ -363,19 +400,21 @@ describe("reading the stack files", () => {
         ]);
         const missing: string[] = [];
         meshStackConfig("Pulumi.y.yaml", { "istio-multicloud:peers": `{"name":"p"}` }, missing);
-        expect(missing).toEqual([
-            `Pulumi.y.yaml: clusters: is required (array)`,
-            `Pulumi.y.yaml: peers: {"name":"p"} is not an array`,
-        ]);
+        expect(missing).toEqual([`Pulumi.y.yaml: clusters: is required (array)`, `Pulumi.y.yaml: peers: {"name":"p"} is not an array`]);
     });
 
     it("gives a cluster without network the program's default, network-<name>, and holds peers to it", () => {
         const files = {
             ...stackFiles,
-            "Pulumi.eks-team.yaml": stackFiles["Pulumi.eks-team.yaml"].replace("region: us-west-2, network: network1 }", "region: us-west-2 }"),
+            "Pulumi.eks-team.yaml": stackFiles["Pulumi.eks-team.yaml"].replace(
+                "region: us-west-2, network: network1 }",
+                "region: us-west-2 }",
+            ),
         };
         const input = readMeshStacks(project(files), ["eks-team", "gke-team", "aks-team"]);
-        expect(input.stacks[0].config.clusters).toEqual([{ name: "eks-west", role: "primary", primary: undefined, network: "network-eks-west" }]);
+        expect(input.stacks[0].config.clusters).toEqual([
+            { name: "eks-west", role: "primary", primary: undefined, network: "network-eks-west" },
+        ]);
         expect(() => planMesh(input, "up")).toThrow(
             `Pulumi.gke-team.yaml: peers[0].network: "network1", but Pulumi.eks-team.yaml clusters[0] has network "network-eks-west" (set network: network-eks-west)`,
         );
@@ -394,8 +433,12 @@ describe("reading the stack files", () => {
     it("names the stack files there are when one is missing, and refuses ESC environments", () => {
         const dir = project({ ...stackFiles, "Pulumi.esc-team.yaml": "environment:\n  - mesh/shared\nconfig: {}\n" });
         expect(() => readMeshStacks(dir, ["eks-team", "gke-tam"])).toThrow(
-            new MeshError(`stack gke-tam: there is no Pulumi.gke-tam.yaml in ${dir}. Stacks with a stack file here: aks-team, eks-team, esc-team, gke-team.`),
+            new MeshError(
+                `stack gke-tam: there is no Pulumi.gke-tam.yaml in ${dir}. Stacks with a stack file here: aks-team, eks-team, esc-team, gke-team.`,
+            ),
         );
-        expect(() => readMeshStacks(dir, ["esc-team"])).toThrow(/^Pulumi.esc-team.yaml imports Pulumi ESC environments: the mesh orchestrator orders the stacks from their stack files alone/);
+        expect(() => readMeshStacks(dir, ["esc-team"])).toThrow(
+            /^Pulumi.esc-team.yaml imports Pulumi ESC environments: the mesh orchestrator orders the stacks from their stack files alone/,
+        );
     });
 });

@@ -95,7 +95,9 @@ describe("npm run plan on the dev stack", () => {
     });
 
     it("prints the warnings the program logs", () => {
-        expect(result.stdout).toMatch(/Warnings the program logged \(1\):\n {2}- Elastic IPs: the EKS clusters in us-west-2 \(eks-west\) need 5 Elastic IPs/);
+        expect(result.stdout).toMatch(
+            /Warnings the program logged \(1\):\n {2}- Elastic IPs: the EKS clusters in us-west-2 \(eks-west\) need 5 Elastic IPs/,
+        );
     });
 
     it("estimates the time to a working mesh with the parallel limit it was given", () => {
@@ -120,7 +122,10 @@ describe("npm run plan on other stack files", () => {
                 "  istio-multicloud:defaultRevision: 1-31",
                 "",
             ].join("\n");
-        const dir = project({ "Pulumi.canary.yaml": revisions(""), "Pulumi.three.yaml": revisions("    - { name: 1-31-2, version: 1.31.2 }") });
+        const dir = project({
+            "Pulumi.canary.yaml": revisions(""),
+            "Pulumi.three.yaml": revisions("    - { name: 1-31-2, version: 1.31.2 }"),
+        });
         const result = await runPlan({ stack: "canary", projectDir: dir });
         expect(result.stderr).toBe("");
         expect(result.exitCode).toBe(0);
@@ -131,7 +136,9 @@ describe("npm run plan on other stack files", () => {
         expect(section("eks-west")).toMatch(/istiod-1-31 +chart istiod 1\.31\.1/);
         expect(result.stdout).not.toMatch(/may not hold/);
         const three = await runPlan({ stack: "three", projectDir: dir });
-        expect(three.stdout).toMatch(/Warnings the program logged \(2\):[\s\S]*clusters\[0\]\.nodeSize: 2 x "m5\.large" may not hold 3 revisions/);
+        expect(three.stdout).toMatch(
+            /Warnings the program logged \(2\):[\s\S]*clusters\[0\]\.nodeSize: 2 x "m5\.large" may not hold 3 revisions/,
+        );
     });
 
     it("stands in synthetic kubeconfigs and placeholders for secrets, and still runs", async () => {
@@ -157,12 +164,15 @@ describe("npm run plan on other stack files", () => {
             `istio-multicloud:kubeconfigs.onprem: a synthetic kubeconfig (server ${syntheticServer("onprem")}) [synthetic]`,
         );
         expect(result.stdout).toContain("gcp:credentials: a labelled placeholder string [synthetic]");
-        expect(result.stdout).toContain("remotePilotAddress: static IP of onprem's east-west gateway (configured eastWestAddress) = 203.0.113.20 [from config]");
+        expect(result.stdout).toContain(
+            "remotePilotAddress: static IP of onprem's east-west gateway (configured eastWestAddress) = 203.0.113.20 [from config]",
+        );
     });
 
     it("passes the synthetic kubeconfig as a secret the program can read the server and CA from", () => {
         const dir = project({
-            "Pulumi.onprem.yaml": "config:\n  istio-multicloud:clusters:\n    - { name: onprem, cloud: existing }\n  istio-multicloud:kubeconfigs:\n    onprem:\n      secure: v1:CC==\n",
+            "Pulumi.onprem.yaml":
+                "config:\n  istio-multicloud:clusters:\n    - { name: onprem, cloud: existing }\n  istio-multicloud:kubeconfigs:\n    onprem:\n      secure: v1:CC==\n",
         });
         const config = readStackConfig(dir, "onprem");
         expect(config.secretKeys).toEqual(["istio-multicloud:kubeconfigs"]);
@@ -253,7 +263,9 @@ describe("npm run plan on other stack files", () => {
         const dir = project({ "Pulumi.dev.yaml": "config: {}\n", "Pulumi.prod.yaml": "config: {}\n" });
         const result = await runPlan({ stack: "staging", projectDir: dir });
         expect(result.exitCode).toBe(1);
-        expect(result.stderr).toBe(`error: stack staging: there is no Pulumi.staging.yaml in ${dir}. Stacks with a stack file here: dev, prod.\n`);
+        expect(result.stderr).toBe(
+            `error: stack staging: there is no Pulumi.staging.yaml in ${dir}. Stacks with a stack file here: dev, prod.\n`,
+        );
     });
 
     it("refuses a value of the wrong type the way pulumi up does", async () => {

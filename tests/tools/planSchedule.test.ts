@@ -107,7 +107,8 @@ describe("typical durations", () => {
     });
 
     it("tells Istio's charts apart, by chart and by role, whatever the repository", () => {
-        const release = (chart: string, cluster = primary) => durationRuleFor(facts("kubernetes:helm.sh/v3:Release", { chart }, cluster)).seconds;
+        const release = (chart: string, cluster = primary) =>
+            durationRuleFor(facts("kubernetes:helm.sh/v3:Release", { chart }, cluster)).seconds;
         expect(release("base")).toBe(30);
         expect(release("istiod")).toBe(90);
         expect(release("oci://ghcr.io/istio/release/charts/istiod")).toBe(90);
@@ -119,7 +120,8 @@ describe("typical durations", () => {
 
     it("prices a LoadBalancer Service by the cloud of its cluster", () => {
         const lb = (cloud: string) =>
-            durationRuleFor(facts("kubernetes:core/v1:Service", { spec: { type: "LoadBalancer" } }, { name: "c", cloud, role: "primary" })).seconds;
+            durationRuleFor(facts("kubernetes:core/v1:Service", { spec: { type: "LoadBalancer" } }, { name: "c", cloud, role: "primary" }))
+                .seconds;
         expect(lb("aws")).toBe(180);
         expect(lb("gcp")).toBe(90);
         expect(lb("existing")).toBe(15);
@@ -134,7 +136,15 @@ describe("typical durations", () => {
     });
 
     it("are written the way people read them", () => {
-        expect([45, 60, 90, 600, 3599, 3600, 5160].map(formatDuration)).toEqual(["45 s", "1 min", "2 min", "10 min", "1 h 00 min", "1 h 00 min", "1 h 26 min"]);
+        expect([45, 60, 90, 600, 3599, 3600, 5160].map(formatDuration)).toEqual([
+            "45 s",
+            "1 min",
+            "2 min",
+            "10 min",
+            "1 h 00 min",
+            "1 h 00 min",
+            "1 h 26 min",
+        ]);
     });
 });
 
@@ -147,7 +157,8 @@ describe("the dev stack's recorded graph", () => {
         ({ rec } = await runMesh(stackFileConfig("dev")));
     });
 
-    const opNamed = (type: string, name: string) => operationsOf(rec, config).find((o) => o.registration.type === type && o.registration.name === name)!;
+    const opNamed = (type: string, name: string) =>
+        operationsOf(rec, config).find((o) => o.registration.type === type && o.registration.name === name)!;
     const urnOf = (type: string, name: string) => rec.one(type, name).urn;
 
     it("has an operation per resource, none for plain components", () => {

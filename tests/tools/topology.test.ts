@@ -59,7 +59,10 @@ describe.each(["dev", "five-cluster"])("the topology of the %s mesh", (shape) =>
     });
 
     it("draws each remote controlled by its primary, and nothing else as control", () => {
-        const expected = config.clusters.filter((c) => c.role === "remote").map((c) => `${id(c.name)} ${id(c.primary!)}`).sort();
+        const expected = config.clusters
+            .filter((c) => c.role === "remote")
+            .map((c) => `${id(c.name)} ${id(c.primary!)}`)
+            .sort();
         expect(edges(text, "-->|controlled by|")).toEqual(expected);
     });
 
@@ -75,13 +78,24 @@ describe.each(["dev", "five-cluster"])("the topology of the %s mesh", (shape) =>
 describe("addresses in the topology", () => {
     it("shows 'allocated at deploy' for every address of the dev mesh before deploy", () => {
         const text = topologyMermaid(validated("dev"));
-        expect(text).toContain(`c_eks_west["eks-west<br/>AWS EKS us-west-2 · primary<br/>east-west: ${notYetAllocated}<br/>ingress: ${notYetAllocated}"]`);
+        expect(text).toContain(
+            `c_eks_west["eks-west<br/>AWS EKS us-west-2 · primary<br/>east-west: ${notYetAllocated}<br/>ingress: ${notYetAllocated}"]`,
+        );
         expect(text).toContain(`c_aks_east["aks-east<br/>Azure AKS eastus · remote<br/>east-west: ${notYetAllocated}"]`);
     });
 
     it("shows the addresses it is given, and those the config sets", () => {
         const config = validated("dev");
-        config.clusters.push({ ...config.clusters[1], name: "onprem", cloud: "existing", region: undefined, role: "primary", primary: undefined, network: "lab", eastWestAddress: "203.0.113.20" });
+        config.clusters.push({
+            ...config.clusters[1],
+            name: "onprem",
+            cloud: "existing",
+            region: undefined,
+            role: "primary",
+            primary: undefined,
+            network: "lab",
+            eastWestAddress: "203.0.113.20",
+        });
         const text = topologyMermaid(config, { "eks-west": { eastWest: "52.1.2.3", ingress: "52.1.2.4" } });
         expect(text).toContain(`c_eks_west["eks-west<br/>AWS EKS us-west-2 · primary<br/>east-west: 52.1.2.3<br/>ingress: 52.1.2.4"]`);
         expect(text).toContain(`c_onprem["onprem<br/>existing cluster · primary<br/>east-west: 203.0.113.20"]`);

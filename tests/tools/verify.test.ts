@@ -59,14 +59,21 @@ function devOutputs(clusters = devClustersOutput(), ingressHost?: string) {
     const kubeconfig = (name: string) => `apiVersion: v1\nkind: Config\ncurrent-context: ${name}\n`;
     return {
         meshId: { value: "mesh1", secret: false },
-        demo: { value: { enabled: true, localityFailover: false, versionHeader: false, ...(ingressHost ? { ingressHost } : {}) }, secret: false },
+        demo: {
+            value: { enabled: true, localityFailover: false, versionHeader: false, ...(ingressHost ? { ingressHost } : {}) },
+            secret: false,
+        },
         clusters: { value: clusters, secret: false },
-        kubeconfigs: { value: { "eks-west": kubeconfig("eks-west"), "aks-east": kubeconfig("aks-east"), "gke-central": kubeconfig("gke-central") }, secret: true },
+        kubeconfigs: {
+            value: { "eks-west": kubeconfig("eks-west"), "aks-east": kubeconfig("aks-east"), "gke-central": kubeconfig("gke-central") },
+            secret: true,
+        },
         remoteSecrets: { value: {}, secret: true },
     };
 }
 
-const devMesh = (clusters = devClustersOutput(), ingressHost?: string): MeshModel => parseStackOutputs("dev", devOutputs(clusters, ingressHost)).mesh;
+const devMesh = (clusters = devClustersOutput(), ingressHost?: string): MeshModel =>
+    parseStackOutputs("dev", devOutputs(clusters, ingressHost)).mesh;
 
 /** The dev stack with no ingress gateway anywhere. */
 function withoutIngress(): Record<string, any> {
@@ -144,9 +151,17 @@ function answers(...lines: string[]): FakeCluster["exec"] {
 function healthyDev(): Record<ClusterName, FakeCluster> {
     const all = answers(reply("eks-west"), reply("aks-east"), reply("gke-central"));
     return {
-        "eks-west": { pods: { sample: demoPods("eks-west") }, secrets: { "istio-system": istioSystem(["aks-east", "gke-central"]) }, exec: all },
+        "eks-west": {
+            pods: { sample: demoPods("eks-west") },
+            secrets: { "istio-system": istioSystem(["aks-east", "gke-central"]) },
+            exec: all,
+        },
         "aks-east": { pods: { sample: demoPods("aks-east") }, exec: all },
-        "gke-central": { pods: { sample: demoPods("gke-central") }, secrets: { "istio-system": istioSystem(["eks-west", "aks-east"]) }, exec: all },
+        "gke-central": {
+            pods: { sample: demoPods("gke-central") },
+            secrets: { "istio-system": istioSystem(["eks-west", "aks-east"]) },
+            exec: all,
+        },
     };
 }
 
@@ -174,7 +189,13 @@ interface Run {
 /** verify's pipeline on fake clusters and fake ingress gateways: observe, judge, render. */
 async function verify(
     clusters: Record<string, FakeCluster>,
-    options: { requests?: number; localityFailover?: boolean; mesh?: MeshModel; ingress?: Record<string, FakeServer>; insecureIngress?: boolean } = {},
+    options: {
+        requests?: number;
+        localityFailover?: boolean;
+        mesh?: MeshModel;
+        ingress?: Record<string, FakeServer>;
+        insecureIngress?: boolean;
+    } = {},
 ): Promise<Run> {
     const mesh = options.mesh ?? devMesh();
     const requests = options.requests ?? 20;
@@ -182,7 +203,12 @@ async function verify(
     const clients = new Map(Object.entries(clusters).map(([name, c]) => [name, new FakeKubeClient(c)]));
     const http = new FakeHttpClient(options.ingress ?? healthyIngress());
     const progress: string[] = [];
-    const observations = await observeMesh(mesh, clients, http, { requests, requestTimeoutSeconds: 5, insecureIngress, progress: (l) => progress.push(l) });
+    const observations = await observeMesh(mesh, clients, http, {
+        requests,
+        requestTimeoutSeconds: 5,
+        insecureIngress,
+        progress: (l) => progress.push(l),
+    });
     const verdict = judge(mesh, observations, { requests, localityFailover: options.localityFailover ?? false });
     const report = renderReport(verdict, { stack: "dev", ingress: { host: mesh.ingressHost, insecure: insecureIngress } });
     return { verdict, report, clients, http, progress };
@@ -235,7 +261,10 @@ describe("reading curl output", () => {
             "v1@helloworld-v1-6d8f7b9c5d-abcde",
             "v2@helloworld-v2-7d5b8f9c6b-x2kqz",
         ]);
-        expect(out.failures).toEqual(["curl: (28) Connection timed out after 5001 milliseconds", "curl: (22) The requested URL returned error: 503"]);
+        expect(out.failures).toEqual([
+            "curl: (28) Connection timed out after 5001 milliseconds",
+            "curl: (22) The requested URL returned error: 503",
+        ]);
         expect(out.unexpected).toEqual(["upstream connect error or disconnect/reset before headers. reset reason: connection failure"]);
     });
 
@@ -321,7 +350,9 @@ describe("verify on the dev stack", () => {
         const { verdict, report } = await verify(clusters);
         expect(messages(verdict)).toEqual(["aks-east: no reply from another network in 20 requests (replies: v2@aks-east x20)"]);
         expect(verdict.exitCode).toBe(1);
-        expect(report).toContain("FAILED: 1 problem\n  - aks-east: no reply from another network in 20 requests (replies: v2@aks-east x20)\n");
+        expect(report).toContain(
+            "FAILED: 1 problem\n  - aks-east: no reply from another network in 20 requests (replies: v2@aks-east x20)\n",
+        );
     });
 
     it("counts replies by network, not by cluster: another cluster on the same network does not count", async () => {
@@ -330,7 +361,9 @@ describe("verify on the dev stack", () => {
         const fakes = healthyDev();
         fakes["eks-west"].exec = answers(reply("eks-west"), reply("gke-central"));
         const { verdict } = await verify(fakes, { mesh: devMesh(clusters) });
-        expect(messages(verdict)).toEqual(["eks-west: no reply from another network in 20 requests (replies: v1@eks-west x10, v1@gke-central x10)"]);
+        expect(messages(verdict)).toEqual([
+            "eks-west: no reply from another network in 20 requests (replies: v1@eks-west x10, v1@gke-central x10)",
+        ]);
     });
 
     it("fails naming the cluster without a curl pod, and sends nothing from it", async () => {
@@ -346,7 +379,10 @@ describe("verify on the dev stack", () => {
         const clusters = healthyDev();
         // Not ready: its endpoint is out of every load-balancing pool, so nobody gets v2.
         clusters["aks-east"].pods = {
-            sample: [pod(pods["aks-east"].curl, { app: "curl" }), pod(pods["aks-east"].helloworld, { app: "helloworld", version: "v2" }, { ready: false })],
+            sample: [
+                pod(pods["aks-east"].curl, { app: "curl" }),
+                pod(pods["aks-east"].helloworld, { app: "helloworld", version: "v2" }, { ready: false }),
+            ],
         };
         const elsewhere = answers(reply("eks-west"), reply("gke-central"));
         for (const c of Object.values(clusters)) c.exec = elsewhere;
@@ -369,7 +405,11 @@ describe("verify on the dev stack", () => {
 
     it("accepts a native sidecar (istio-proxy as an init container) and ignores a terminating old pod", async () => {
         const clusters = healthyDev();
-        const native = pod(pods["eks-west"].helloworld, { app: "helloworld", version: "v1" }, { containers: ["helloworld"], initContainers: ["istio-proxy"] });
+        const native = pod(
+            pods["eks-west"].helloworld,
+            { app: "helloworld", version: "v1" },
+            { containers: ["helloworld"], initContainers: ["istio-proxy"] },
+        );
         const old = pod("helloworld-v1-58c4d9f7b6-wq2zt", { app: "helloworld", version: "v1" }, { ready: false, terminating: true });
         clusters["eks-west"].pods = { sample: [demoPods("eks-west")[0], native, old] };
         const { verdict } = await verify(clusters);
@@ -417,10 +457,19 @@ describe("verify on the dev stack", () => {
 
     it("fails naming the cluster where some requests failed, with curl's errors", async () => {
         const clusters = healthyDev();
-        clusters["aks-east"].exec = answers(reply("eks-west"), "curl: (28) Connection timed out after 5001 milliseconds", reply("aks-east"), reply("gke-central"));
+        clusters["aks-east"].exec = answers(
+            reply("eks-west"),
+            "curl: (28) Connection timed out after 5001 milliseconds",
+            reply("aks-east"),
+            reply("gke-central"),
+        );
         const { verdict, report } = await verify(clusters);
-        expect(messages(verdict)).toEqual(["aks-east: 5 of 20 requests failed (curl: (28) Connection timed out after 5001 milliseconds x5)"]);
-        expect(report).toContain("From aks-east (network2), pod curl-5b7c9d8f6c-r8t4w: 20 requests, 15 replies, 10 from another network, 5 failed");
+        expect(messages(verdict)).toEqual([
+            "aks-east: 5 of 20 requests failed (curl: (28) Connection timed out after 5001 milliseconds x5)",
+        ]);
+        expect(report).toContain(
+            "From aks-east (network2), pod curl-5b7c9d8f6c-r8t4w: 20 requests, 15 replies, 10 from another network, 5 failed",
+        );
     });
 
     it("fails on output that is not a reply, and on requests that printed nothing", async () => {
@@ -461,14 +510,20 @@ describe("verify on the dev stack", () => {
         const clusters = healthyDev();
         clusters["eks-west"] = { unreachable: "connect ETIMEDOUT 35.161.92.14:443" };
         const { verdict, report } = await verify(clusters);
-        expect(messages(verdict)).toEqual(["eks-west: cannot list pods in namespace sample or remote secrets in istio-system: connect ETIMEDOUT 35.161.92.14:443"]);
+        expect(messages(verdict)).toEqual([
+            "eks-west: cannot list pods in namespace sample or remote secrets in istio-system: connect ETIMEDOUT 35.161.92.14:443",
+        ]);
         expect(report).toContain("eks-west     primary  network1  ?     ?           ?");
     });
 
     it("lists one cluster's problems together, in the stack's cluster order", async () => {
         const clusters = healthyDev();
         clusters["gke-central"].secrets = { "istio-system": istioSystem(["eks-west"]) };
-        clusters["gke-central"].exec = answers(reply("eks-west"), reply("gke-central"), "curl: (28) Connection timed out after 5001 milliseconds");
+        clusters["gke-central"].exec = answers(
+            reply("eks-west"),
+            reply("gke-central"),
+            "curl: (28) Connection timed out after 5001 milliseconds",
+        );
         clusters["aks-east"].exec = answers(reply("aks-east"));
         const { verdict, report } = await verify(clusters);
         expect(report).toContain(
@@ -530,7 +585,10 @@ describe("verify with locality failover on", () => {
     it("still fails a cluster whose local helloworld is not ready", async () => {
         const clusters = localOnly();
         clusters["gke-central"].pods = {
-            sample: [pod(pods["gke-central"].curl, { app: "curl" }), pod(pods["gke-central"].helloworld, { app: "helloworld", version: "v1" }, { ready: false, phase: "Pending" })],
+            sample: [
+                pod(pods["gke-central"].curl, { app: "curl" }),
+                pod(pods["gke-central"].helloworld, { app: "helloworld", version: "v1" }, { ready: false, phase: "Pending" }),
+            ],
         };
         const { verdict } = await verify(clusters, { localityFailover: true });
         expect(messages(verdict)).toContain("gke-central: helloworld pod helloworld-v1-6d8f7b9c5d-k7p2m is not ready (phase Pending)");
@@ -544,7 +602,8 @@ describe("verify with revisions", () => {
     /** The dev stack mid-upgrade: both revisions published everywhere, or only 1-31 after the old one's removal. */
     const revisionsMesh = (installed: string[]) => {
         const clusters = devClustersOutput();
-        for (const c of Object.values(clusters)) c.revisions = installed.map((name) => ({ name, version: name === "default" ? "1.30.4" : "1.31.1" }));
+        for (const c of Object.values(clusters))
+            c.revisions = installed.map((name) => ({ name, version: name === "default" ? "1.30.4" : "1.31.1" }));
         return devMesh(clusters);
     };
     /** Every demo pod injected by `revision`, and the east-west gateway by 1-31. */
@@ -552,7 +611,11 @@ describe("verify with revisions", () => {
         const clusters = healthyDev();
         for (const name of Object.keys(clusters) as ClusterName[]) {
             const sample = demoPods(name).map((p) => ({ ...p, annotations: { "istio.io/rev": revision(name) } }));
-            const gateway = pod("istio-eastwestgateway-7f8d9c6b5a-z9x8w", { app: "istio-eastwestgateway" }, { containers: ["istio-proxy"], initContainers: [], annotations: { "istio.io/rev": "1-31" } });
+            const gateway = pod(
+                "istio-eastwestgateway-7f8d9c6b5a-z9x8w",
+                { app: "istio-eastwestgateway" },
+                { containers: ["istio-proxy"], initContainers: [], annotations: { "istio.io/rev": "1-31" } },
+            );
             const uninjected = pod("coredns-5d78c9869d-abcde", { "k8s-app": "kube-dns" }, { containers: ["coredns"], initContainers: [] });
             clusters[name].pods = { sample, "istio-system": [gateway], "kube-system": [uninjected] };
         }
@@ -560,18 +623,26 @@ describe("verify with revisions", () => {
     };
 
     it("reports per cluster which revision each proxy runs", async () => {
-        const { verdict, report } = await verify(injected((c) => (c === "aks-east" ? "default" : "1-31")), { mesh: revisionsMesh(["default", "1-31"]) });
+        const { verdict, report } = await verify(
+            injected((c) => (c === "aks-east" ? "default" : "1-31")),
+            { mesh: revisionsMesh(["default", "1-31"]) },
+        );
         expect(messages(verdict)).toEqual([]);
         expect(verdict.clusters.map((c) => [c.name, c.proxies])).toEqual([
             ["eks-west", { "1-31": 3 }],
             ["aks-east", { "1-31": 1, default: 2 }],
             ["gke-central", { "1-31": 3 }],
         ]);
-        expect(report).toContain("Proxies by the revision that injected them:\n  eks-west: 1-31 3\n  aks-east: 1-31 1, default 2\n  gke-central: 1-31 3\n");
+        expect(report).toContain(
+            "Proxies by the revision that injected them:\n  eks-west: 1-31 3\n  aks-east: 1-31 1, default 2\n  gke-central: 1-31 3\n",
+        );
     });
 
     it("flags every proxy on a revision no longer installed, saying what to restart", async () => {
-        const { verdict } = await verify(injected((c) => (c === "aks-east" ? "default" : "1-31")), { mesh: revisionsMesh(["1-31"]) });
+        const { verdict } = await verify(
+            injected((c) => (c === "aks-east" ? "default" : "1-31")),
+            { mesh: revisionsMesh(["1-31"]) },
+        );
         expect(verdict.exitCode).toBe(1);
         expect(verdict.problems.map((p) => [p.check, p.message])).toEqual(
             [pods["aks-east"].curl, pods["aks-east"].helloworld].map((name) => [
@@ -594,7 +665,12 @@ describe("the curl run", () => {
         const { clients, progress } = await verify(healthyDev(), { requests: 7 });
         const calls = clients.get("aks-east")!.execCalls;
         expect(calls).toHaveLength(1);
-        expect(calls[0]).toMatchObject({ namespace: "sample", pod: "curl-5b7c9d8f6c-r8t4w", container: "curl", command: curlCommand(7, 5) });
+        expect(calls[0]).toMatchObject({
+            namespace: "sample",
+            pod: "curl-5b7c9d8f6c-r8t4w",
+            container: "curl",
+            command: curlCommand(7, 5),
+        });
         expect(calls[0].command.join(" ")).toContain("http://helloworld.sample:5000/hello");
         expect(calls[0].options.timeoutMs).toBe((7 * 6 + 30) * 1000);
         expect(progress).toContain("aks-east: sending 7 requests from curl-5b7c9d8f6c-r8t4w to http://helloworld.sample:5000/hello");
@@ -608,7 +684,9 @@ describe("the ingress check", () => {
     it("reports the versions that answered through each ingress gateway: v1 and v2 through eks-west's", async () => {
         const { verdict, http, progress } = await verify(healthyDev());
         expect(verdict.exitCode).toBe(0);
-        expect(verdict.ingress.map((t) => [t.cluster, t.address, t.failed, t.rows.map((r) => `${r.version}@${r.cluster} x${r.replies}`)])).toEqual([
+        expect(
+            verdict.ingress.map((t) => [t.cluster, t.address, t.failed, t.rows.map((r) => `${r.version}@${r.cluster} x${r.replies}`)]),
+        ).toEqual([
             ["eks-west", "52.20.181.72", 0, ["v1@eks-west x10", "v2@aks-east x10"]],
             ["gke-central", "34.118.42.190", 0, ["v1@eks-west x7", "v2@aks-east x7", "v1@gke-central x6"]],
         ]);
@@ -627,8 +705,12 @@ describe("the ingress check", () => {
         expect(messages(verdict)).toEqual(["eks-west: ingress 52.20.181.72 answered 0 of 20 requests (connect ECONNREFUSED)"]);
         expect(verdict.problems[0]).toMatchObject({ cluster: "eks-west", check: "ingress" });
         expect(verdict.exitCode).toBe(1);
-        expect(report).toContain("Through the ingress gateway of eks-west (network1), http://52.20.181.72/hello: 20 requests, 0 replies, 20 failed\n  (no replies)\n");
-        expect(report).toContain("FAILED: 1 problem\n  - eks-west: ingress 52.20.181.72 answered 0 of 20 requests (connect ECONNREFUSED)\n");
+        expect(report).toContain(
+            "Through the ingress gateway of eks-west (network1), http://52.20.181.72/hello: 20 requests, 0 replies, 20 failed\n  (no replies)\n",
+        );
+        expect(report).toContain(
+            "FAILED: 1 problem\n  - eks-west: ingress 52.20.181.72 answered 0 of 20 requests (connect ECONNREFUSED)\n",
+        );
     });
 
     it("counts error statuses, other bodies and timeouts as failed requests, each cause with its count", async () => {
@@ -645,7 +727,11 @@ describe("the ingress check", () => {
             "gke-central: ingress 34.118.42.190 answered 4 of 20 requests " +
                 '(HTTP 503: no healthy upstream x4; HTTP 200 but not a helloworld reply: "<html><body>Welcome to nginx!</body></html>" x4; timed out after 5 s x4; HTTP 404 x4)',
         ]);
-        expect(verdict.ingress[1]).toMatchObject({ cluster: "gke-central", failed: 16, rows: [{ version: "v1", cluster: "gke-central", replies: 4 }] });
+        expect(verdict.ingress[1]).toMatchObject({
+            cluster: "gke-central",
+            failed: 16,
+            rows: [{ version: "v1", cluster: "gke-central", replies: 4 }],
+        });
     });
 
     it("sends the TLS host as Host header and TLS server name, over HTTPS on 443, verifying the certificate", async () => {
@@ -667,11 +753,16 @@ describe("the ingress check", () => {
             "Ingress: 20 requests from this machine to /hello on each ingress gateway (eks-west, gke-central), " +
                 "HTTPS on port 443 for hello.example.com (Host header and TLS server name), certificate verified",
         );
-        expect(report).toContain("Through the ingress gateway of eks-west (network1), https://hello.example.com/hello at 52.20.181.72: 20 requests, 20 replies");
+        expect(report).toContain(
+            "Through the ingress gateway of eks-west (network1), https://hello.example.com/hello at 52.20.181.72: 20 requests, 20 replies",
+        );
     });
 
     it("skips certificate verification only with --insecure-ingress, and says so", async () => {
-        const { http, report } = await verify(healthyDev(), { mesh: devMesh(devClustersOutput(), "hello.example.com"), insecureIngress: true });
+        const { http, report } = await verify(healthyDev(), {
+            mesh: devMesh(devClustersOutput(), "hello.example.com"),
+            insecureIngress: true,
+        });
         expect(http.calls.map((c) => c.tls)).toEqual(Array(40).fill({ serverName: "hello.example.com", verifyCertificate: false }));
         expect(report).toContain("certificate NOT verified (--insecure-ingress)");
     });
@@ -681,7 +772,9 @@ describe("the ingress check", () => {
         expect(http.calls).toEqual([]);
         expect(verdict.exitCode).toBe(0);
         expect(verdict.ingress).toEqual([]);
-        expect(report).toContain("\nIngress: skipped: no cluster runs an ingress gateway (no stack output clusters.<name>.ingressAddress)\n");
+        expect(report).toContain(
+            "\nIngress: skipped: no cluster runs an ingress gateway (no stack output clusters.<name>.ingressAddress)\n",
+        );
         expect(report).not.toContain("Through the ingress gateway");
         expect(report).toContain(
             "\nOK: every cluster got replies from another network; pods ready and injected; every primary holds a remote secret for every other cluster\n",
@@ -697,7 +790,9 @@ describe("the ingress check", () => {
         const { verdict, http } = await verify(fakes, { mesh: devMesh(clusters) });
         expect(new Set(http.calls.map((c) => c.address))).toEqual(new Set(["52.20.181.72"]));
         // Its pods cannot be listed, so replies from its helloworld come from no known pod: noted, not failed.
-        expect(messages(verdict)).toEqual(["eks-west: cannot list pods in namespace sample or remote secrets in istio-system: connect ETIMEDOUT 35.161.92.14:443"]);
+        expect(messages(verdict)).toEqual([
+            "eks-west: cannot list pods in namespace sample or remote secrets in istio-system: connect ETIMEDOUT 35.161.92.14:443",
+        ]);
         expect(verdict.notes).toContain(
             "eks-west ingress: 10 replies came from pods listed in no cluster (helloworld-v1-6d8f7b9c5d-abcde): " +
                 "replaced while verify ran, or running outside this stack; they count as neither local nor cross-network",
@@ -737,7 +832,9 @@ describe("reading the stack", () => {
         expect(() => parseStackOutputs("dev", {})).toThrow("stack dev has no outputs: deploy it first (pulumi up --stack dev)");
         const noKubeconfigs: Record<string, any> = devOutputs();
         delete noKubeconfigs.kubeconfigs;
-        expect(() => parseStackOutputs("dev", noKubeconfigs)).toThrow('stack dev has no output "kubeconfigs" (outputs: meshId, demo, clusters, remoteSecrets)');
+        expect(() => parseStackOutputs("dev", noKubeconfigs)).toThrow(
+            'stack dev has no output "kubeconfigs" (outputs: meshId, demo, clusters, remoteSecrets)',
+        );
         const clusters = devClustersOutput();
         delete clusters["aks-east"].network;
         expect(() => parseStackOutputs("dev", devOutputs(clusters))).toThrow(/output clusters\.aks-east\.network:/);
@@ -757,7 +854,12 @@ describe("reading the stack", () => {
     it("says that the Pulumi CLI is missing instead of showing a spawn error", () => {
         // What the Automation API throws when `pulumi` is not on PATH.
         const err = Object.assign(new Error("code: -2\n stderr: Command failed with ENOENT: pulumi version\nspawn pulumi ENOENT"), {
-            commandResult: { stdout: "", stderr: "Command failed with ENOENT: pulumi version\nspawn pulumi ENOENT", code: -2, err: { code: "ENOENT" } },
+            commandResult: {
+                stdout: "",
+                stderr: "Command failed with ENOENT: pulumi version\nspawn pulumi ENOENT",
+                code: -2,
+                err: { code: "ENOENT" },
+            },
         });
         const explained = explainPulumiError(err, "dev", "/work/main");
         expect(explained).toBeInstanceOf(VerifyError);
@@ -765,7 +867,9 @@ describe("reading the stack", () => {
     });
 
     it("says which stack does not exist", () => {
-        const err = Object.assign(new Error("no stack"), { commandResult: { stderr: "error: no stack named 'prod' found\n", err: undefined } });
+        const err = Object.assign(new Error("no stack"), {
+            commandResult: { stderr: "error: no stack named 'prod' found\n", err: undefined },
+        });
         expect(explainPulumiError(err, "prod", "/work/main").message).toBe(
             "stack prod does not exist in the backend the Pulumi CLI is logged in to (project in /work/main): see pulumi stack ls, or pulumi login to the backend that holds it",
         );
@@ -774,8 +878,16 @@ describe("reading the stack", () => {
 
 describe("command line", () => {
     it("takes --stack, --requests, --cwd and --insecure-ingress, with 20 requests, the current directory and verified certificates by default", () => {
-        expect(parseArgs(["--stack", "dev"], "/work/main")).toEqual({ help: false, stack: "dev", requests: 20, cwd: "/work/main", insecureIngress: false });
-        expect(parseArgs(["--stack=org/istio-multicloud/dev", "--requests", "50", "--insecure-ingress", "--cwd", "/src/mesh"], "/x")).toEqual({
+        expect(parseArgs(["--stack", "dev"], "/work/main")).toEqual({
+            help: false,
+            stack: "dev",
+            requests: 20,
+            cwd: "/work/main",
+            insecureIngress: false,
+        });
+        expect(
+            parseArgs(["--stack=org/istio-multicloud/dev", "--requests", "50", "--insecure-ingress", "--cwd", "/src/mesh"], "/x"),
+        ).toEqual({
             help: false,
             stack: "org/istio-multicloud/dev",
             requests: 50,

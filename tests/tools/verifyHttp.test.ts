@@ -85,7 +85,8 @@ beforeEach(() => {
 });
 
 const client = new NodeHttpClient();
-const get = (request: Partial<HttpGet> & { port: number }) => client.get({ address: "127.0.0.1", path: "/hello", timeoutMs: 5000, ...request });
+const get = (request: Partial<HttpGet> & { port: number }) =>
+    client.get({ address: "127.0.0.1", path: "/hello", timeoutMs: 5000, ...request });
 
 describe("the real HTTP client", () => {
     it("gets a reply over plain HTTP, sending the address as Host when no host is given", async () => {

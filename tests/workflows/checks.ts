@@ -13,7 +13,10 @@ export type WorkflowTexts = Record<string, string>;
 
 export function readWorkflows(dir: string = workflowsDir): WorkflowTexts {
     const texts: WorkflowTexts = {};
-    for (const file of fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+    for (const file of fs
+        .readdirSync(dir)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()) {
         texts[file] = fs.readFileSync(path.join(dir, file), "utf8");
     }
     return texts;
@@ -176,9 +179,15 @@ function cloudLoginProblems(file: string, job: Job, jobId: string): string[] {
         problems.push(`${file}: job ${jobId} must assume vars.AWS_ROLE_ARN with aws-actions/configure-aws-credentials`);
     }
     const azure = stepsUsing(job, "azure/login")[0];
-    const azureInputs = { "client-id": "vars.AZURE_CLIENT_ID", "tenant-id": "vars.AZURE_TENANT_ID", "subscription-id": "vars.AZURE_SUBSCRIPTION_ID" };
+    const azureInputs = {
+        "client-id": "vars.AZURE_CLIENT_ID",
+        "tenant-id": "vars.AZURE_TENANT_ID",
+        "subscription-id": "vars.AZURE_SUBSCRIPTION_ID",
+    };
     if (!azure || Object.entries(azureInputs).some(([k, v]) => expr(azure.with?.[k]) !== v) || azure.with?.["creds"] !== undefined) {
-        problems.push(`${file}: job ${jobId} must log in to Azure by federated credential (azure/login with client-id, tenant-id, subscription-id from vars, no creds secret)`);
+        problems.push(
+            `${file}: job ${jobId} must log in to Azure by federated credential (azure/login with client-id, tenant-id, subscription-id from vars, no creds secret)`,
+        );
     }
     const gcp = stepsUsing(job, "google-github-actions/auth")[0];
     if (
@@ -187,10 +196,17 @@ function cloudLoginProblems(file: string, job: Job, jobId: string): string[] {
         expr(gcp.with?.service_account) !== "vars.GCP_SERVICE_ACCOUNT" ||
         gcp.with?.credentials_json !== undefined
     ) {
-        problems.push(`${file}: job ${jobId} must authenticate to GCP by workload identity federation (google-github-actions/auth with vars, no key)`);
+        problems.push(
+            `${file}: job ${jobId} must authenticate to GCP by workload identity federation (google-github-actions/auth with vars, no key)`,
+        );
     }
     const gcloud = stepsUsing(job, "google-github-actions/setup-gcloud")[0];
-    if (!gcloud || !String(gcloud.with?.install_components ?? "").split(/[\s,]+/).includes("gke-gcloud-auth-plugin")) {
+    if (
+        !gcloud ||
+        !String(gcloud.with?.install_components ?? "")
+            .split(/[\s,]+/)
+            .includes("gke-gcloud-auth-plugin")
+    ) {
         problems.push(`${file}: job ${jobId} must install gke-gcloud-auth-plugin (google-github-actions/setup-gcloud)`);
     }
     if (stepsUsing(job, "azure/use-kubelogin").length === 0) {
@@ -206,7 +222,8 @@ function pulumiStepProblems(file: string, job: Job, jobId: string, command: stri
     const problems: string[] = [];
     const step = steps[0];
     if (!/^pulumi\/actions@v6(\.|$)/.test(step.uses)) problems.push(`${file}: job ${jobId} must use pulumi/actions@v6`);
-    if (step.with?.command !== command) problems.push(`${file}: job ${jobId} runs pulumi ${step.with?.command}; it must run pulumi ${command}`);
+    if (step.with?.command !== command)
+        problems.push(`${file}: job ${jobId} runs pulumi ${step.with?.command}; it must run pulumi ${command}`);
     if (expr(step.with?.["stack-name"]) !== stackExpr) {
         problems.push(`${file}: job ${jobId} runs on stack ${step.with?.["stack-name"]}; it must run on \${{ ${stackExpr} }}`);
     }
@@ -217,7 +234,8 @@ function pulumiStepProblems(file: string, job: Job, jobId: string, command: stri
     const index = stepsOf(job).indexOf(step);
     for (const action of ["aws-actions/configure-aws-credentials", "azure/login", "google-github-actions/auth"]) {
         const login = stepsUsing(job, action)[0];
-        if (login && stepsOf(job).indexOf(login) > index) problems.push(`${file}: job ${jobId} logs in with ${action} after pulumi ${command}`);
+        if (login && stepsOf(job).indexOf(login) > index)
+            problems.push(`${file}: job ${jobId} logs in with ${action} after pulumi ${command}`);
     }
     return problems;
 }
@@ -230,14 +248,17 @@ function policyPackProblems(file: string, job: Job, jobId: string): string[] {
     if (!fs.existsSync(path.join(repoRoot, "policy", "PulumiPolicy.yaml"))) problems.push(`policy/PulumiPolicy.yaml is missing`);
     const config = String(step.with?.policyPackConfigs ?? "");
     const written = runScripts(job).some((s) => s.includes("policy-config.js") && s.includes(path.basename(config)));
-    if (!config || !written) problems.push(`${file}: job ${jobId} must pass the policy config that .github/scripts/policy-config.js writes`);
+    if (!config || !written)
+        problems.push(`${file}: job ${jobId} must pass the policy config that .github/scripts/policy-config.js writes`);
     return problems;
 }
 
 function matrixProblems(file: string, job: Job, jobId: string, stacks: string[]): string[] {
     const got = matrixStacks(job);
     if (!sameSet(got, stacks)) {
-        return [`${file}: job ${jobId} runs on stacks ${JSON.stringify(got)}; the Pulumi.<stack>.yaml files give ${JSON.stringify(stacks)}`];
+        return [
+            `${file}: job ${jobId} runs on stacks ${JSON.stringify(got)}; the Pulumi.<stack>.yaml files give ${JSON.stringify(stacks)}`,
+        ];
     }
     return [];
 }
@@ -269,8 +290,10 @@ export function previewProblems(wf: Workflow, stacks: string[]): string[] {
         problems.push(...policyPackProblems(file, preview, "preview"));
         const pulumi = stepsUsing(preview, "pulumi/actions")[0];
         if (pulumi) {
-            if (String(pulumi.with?.["comment-on-pr"]) !== "true") problems.push(`${file}: the preview must comment on the PR (comment-on-pr: true)`);
-            if (String(pulumi.with?.["edit-pr-comment"]) !== "true") problems.push(`${file}: the preview must edit its comment in place (edit-pr-comment: true)`);
+            if (String(pulumi.with?.["comment-on-pr"]) !== "true")
+                problems.push(`${file}: the preview must comment on the PR (comment-on-pr: true)`);
+            if (String(pulumi.with?.["edit-pr-comment"]) !== "true")
+                problems.push(`${file}: the preview must edit its comment in place (edit-pr-comment: true)`);
         }
         // The topology from the offline plan, posted before the cloud preview.
         const planIndex = stepsOf(preview).findIndex((s: Step) => typeof s.run === "string" && s.run.includes("offline-plan.sh"));
@@ -279,7 +302,8 @@ export function previewProblems(wf: Workflow, stacks: string[]): string[] {
         if (!sticky || !String(sticky.with?.header ?? "").includes("topology")) {
             problems.push(`${file}: the preview job must post the plan's topology in a sticky comment of its own header`);
         }
-        if (pulumi && planIndex > stepsOf(preview).indexOf(pulumi)) problems.push(`${file}: the offline plan must run before pulumi preview`);
+        if (pulumi && planIndex > stepsOf(preview).indexOf(pulumi))
+            problems.push(`${file}: the offline plan must run before pulumi preview`);
     }
 
     const fork = jobs["offline-plan"];
@@ -292,7 +316,8 @@ export function previewProblems(wf: Workflow, stacks: string[]): string[] {
         if (usesCredentials.length) problems.push(`${file}: the fork fallback gets cloud credentials (${usesCredentials.join(", ")})`);
         if (JSON.stringify(fork).includes("secrets.")) problems.push(`${file}: the fork fallback references secrets`);
         const plan = stepsOf(fork).find((s: Step) => typeof s.run === "string" && s.run.includes("offline-plan.sh"));
-        if (!plan || expr(plan.env?.STACK) !== "matrix.stack") problems.push(`${file}: the fork fallback must run the offline plan of \${{ matrix.stack }}`);
+        if (!plan || expr(plan.env?.STACK) !== "matrix.stack")
+            problems.push(`${file}: the fork fallback must run the offline plan of \${{ matrix.stack }}`);
         const upload = stepsUsing(fork, "actions/upload-artifact")[0];
         if (!upload || !String(upload.with?.name ?? "").startsWith("offline-plan-")) {
             problems.push(`${file}: the fork fallback must upload its plan as an offline-plan-<stack> artifact for plan-comment.yml`);
@@ -320,7 +345,8 @@ export function planCommentProblems(wf: Workflow, previewName: string): string[]
     if (!job) return [...problems, `${file}: no comment job`];
     // It holds a write token: nothing of the pull request may run here.
     for (const action of ["actions/checkout", "actions/setup-node", ...credentialActions]) {
-        if (stepsUsing(job, action).length) problems.push(`${file}: the commenter must not use ${action} (it holds a write token next to untrusted data)`);
+        if (stepsUsing(job, action).length)
+            problems.push(`${file}: the commenter must not use ${action} (it holds a write token next to untrusted data)`);
     }
     for (const script of runScripts(job)) {
         if (/\b(npm|npx|node|bash|sh|source|eval)\b|\s\.\s/.test(script)) {
@@ -385,7 +411,9 @@ export function destroyProblems(wf: Workflow, stacks: string[]): string[] {
     if (!dispatch || Object.keys(on).length !== 1) problems.push(`${file}: must run on workflow_dispatch only`);
     const stack = dispatch?.inputs?.stack;
     if (!stack || stack.type !== "choice" || stack.required !== true || !sameSet(stack.options, stacks)) {
-        problems.push(`${file}: input stack must be a required choice of the stacks ${JSON.stringify(stacks)} (got ${JSON.stringify(stack?.options)})`);
+        problems.push(
+            `${file}: input stack must be a required choice of the stacks ${JSON.stringify(stacks)} (got ${JSON.stringify(stack?.options)})`,
+        );
     }
     const confirm = dispatch?.inputs?.confirm;
     if (!confirm || confirm.required !== true) problems.push(`${file}: needs a required confirm input`);

@@ -58,7 +58,8 @@ describe("the workflows as committed", () => {
 
     it("leave local out of the matrices: it runs on kind", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stacks-"));
-        for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.local.yaml", "Pulumi.prod.yaml"]) fs.writeFileSync(path.join(dir, f), "");
+        for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.local.yaml", "Pulumi.prod.yaml"])
+            fs.writeFileSync(path.join(dir, f), "");
         expect(environmentStacks(dir)).toEqual(["dev", "prod"]);
     });
 
@@ -70,7 +71,13 @@ describe("the workflows as committed", () => {
         expect(effectivePermissions(wf, "preview")).toEqual({ contents: "read", "pull-requests": "write", "id-token": "write" });
         expect(effectivePermissions(wf, "offline-plan")).toEqual({ contents: "read" });
         const pulumi = stepsUsing(wf.jobs.preview, "pulumi/actions")[0];
-        expect(pulumi.with).toMatchObject({ command: "preview", "stack-name": "${{ matrix.stack }}", "comment-on-pr": true, "edit-pr-comment": true, refresh: true });
+        expect(pulumi.with).toMatchObject({
+            command: "preview",
+            "stack-name": "${{ matrix.stack }}",
+            "comment-on-pr": true,
+            "edit-pr-comment": true,
+            refresh: true,
+        });
     });
 
     it("deploy on push to main with pulumi up, one stack at a time, never cancelling a running update", () => {
@@ -87,14 +94,20 @@ describe("the workflows as committed", () => {
         expect(Object.keys(triggers(wf))).toEqual(["workflow_dispatch"]);
         expect(wf.jobs.destroy.needs).toBe("confirm");
         expect(wf.jobs.destroy.concurrency).toEqual({ group: "pulumi-${{ inputs.stack }}", "cancel-in-progress": false });
-        expect(stepsUsing(wf.jobs.destroy, "pulumi/actions")[0].with).toMatchObject({ command: "destroy", "stack-name": "${{ inputs.stack }}" });
+        expect(stepsUsing(wf.jobs.destroy, "pulumi/actions")[0].with).toMatchObject({
+            command: "destroy",
+            "stack-name": "${{ inputs.stack }}",
+        });
     });
 });
 
 describe("the destroy confirmation", () => {
     const script: string = doc("destroy.yml").jobs.confirm.steps[0].run;
     const run = (stack: string, confirm: string, ref = "refs/heads/main") =>
-        spawnSync("bash", ["-c", script], { env: { PATH: process.env.PATH, STACK: stack, CONFIRM: confirm, REF: ref, DEFAULT_BRANCH: "main" }, encoding: "utf8" });
+        spawnSync("bash", ["-c", script], {
+            env: { PATH: process.env.PATH, STACK: stack, CONFIRM: confirm, REF: ref, DEFAULT_BRANCH: "main" },
+            encoding: "utf8",
+        });
 
     it("passes when the confirmation equals the stack name, on the default branch", () => {
         expect(run("dev", "dev").status).toBe(0);
@@ -113,7 +126,12 @@ describe("the destroy confirmation", () => {
 
 describe("the checks catch a broken workflow", () => {
     const cases: [string, string, (wf: Workflow) => void, RegExp][] = [
-        ["preview.yml", "no id-token for the preview", (wf) => delete wf.jobs.preview.permissions["id-token"], /job preview has permissions .* needs exactly/],
+        [
+            "preview.yml",
+            "no id-token for the preview",
+            (wf) => delete wf.jobs.preview.permissions["id-token"],
+            /job preview has permissions .* needs exactly/,
+        ],
         ["preview.yml", "a broader token", (wf) => (wf.jobs.preview.permissions.contents = "write"), /job preview has permissions/],
         ["preview.yml", "write-all", (wf) => (wf.jobs.test.permissions = "write-all"), /job test has permissions "write-all"/],
         ["preview.yml", "the preview running for forks", (wf) => delete wf.jobs.preview.if, /only for branches of this repository/],
@@ -121,40 +139,175 @@ describe("the checks catch a broken workflow", () => {
         ["preview.yml", "no npm test", (wf) => wf.jobs.test.steps.pop(), /does not run npm test/],
         ["preview.yml", "no npm ci", (wf) => (wf.jobs.test.steps[2].run = "npm install"), /does not run npm ci/],
         ["preview.yml", "Node 18", (wf) => (wf.jobs.test.steps[1].with["node-version"] = 18), /Node 20/],
-        ["preview.yml", "pulumi up on a pull request", (wf) => (stepsUsing(wf.jobs.preview, "pulumi/actions")[0].with.command = "up"), /runs pulumi up; it must run pulumi preview/],
-        ["preview.yml", "a hard-coded stack", (wf) => (stepsUsing(wf.jobs.preview, "pulumi/actions")[0].with["stack-name"] = "dev"), /must run on \$\{\{ matrix.stack \}\}/],
-        ["preview.yml", "a new comment per push", (wf) => (stepsUsing(wf.jobs.preview, "pulumi/actions")[0].with["edit-pr-comment"] = false), /edit its comment in place/],
-        ["preview.yml", "no policy pack", (wf) => delete stepsUsing(wf.jobs.preview, "pulumi/actions")[0].with.policyPacks, /policyPacks: policy/],
-        ["preview.yml", "a stack without its Pulumi.<stack>.yaml", (wf) => wf.jobs.preview.strategy.matrix.stack.push("prod"), /job preview runs on stacks \["dev","prod"\]/],
-        ["preview.yml", "an AWS key instead of OIDC", (wf) => (stepsUsing(wf.jobs.preview, "aws-actions/configure-aws-credentials")[0].with = { "aws-access-key-id": "${{ secrets.AWS_KEY }}" }), /vars.AWS_ROLE_ARN/],
-        ["preview.yml", "an Azure client secret", (wf) => (stepsUsing(wf.jobs.preview, "azure/login")[0].with = { creds: "${{ secrets.AZURE_CREDENTIALS }}" }), /federated credential/],
-        ["preview.yml", "no gke-gcloud-auth-plugin", (wf) => delete stepsUsing(wf.jobs.preview, "google-github-actions/setup-gcloud")[0].with, /gke-gcloud-auth-plugin/],
-        ["preview.yml", "no kubelogin", (wf) => (wf.jobs.preview.steps = wf.jobs.preview.steps.filter((s: any) => !String(s.uses).startsWith("azure/use-kubelogin"))), /kubelogin/],
-        ["preview.yml", "no topology comment", (wf) => (wf.jobs.preview.steps = wf.jobs.preview.steps.filter((s: any) => !String(s.uses).startsWith("marocchino/"))), /topology in a sticky comment/],
-        ["preview.yml", "the fork fallback with AWS credentials", (wf) => wf.jobs["offline-plan"].steps.unshift({ uses: "aws-actions/configure-aws-credentials@v4", with: { "role-to-assume": "x", "aws-region": "us-east-1" } }), /fork fallback gets cloud credentials/],
-        ["preview.yml", "the fork fallback with a secret", (wf) => (wf.jobs["offline-plan"].env = { TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" }), /fork fallback references secrets/],
-        ["preview.yml", "the fork fallback with an OIDC token", (wf) => (wf.jobs["offline-plan"].permissions["id-token"] = "write"), /job offline-plan has permissions/],
-        ["preview.yml", "the fork fallback without the plan", (wf) => (wf.jobs["offline-plan"].steps = wf.jobs["offline-plan"].steps.filter((s: any) => !String(s.run).includes("offline-plan.sh"))), /must run the offline plan/],
-        ["preview.yml", "a branch name pasted into a script", (wf) => wf.jobs.test.steps.push({ run: "echo ${{ github.head_ref }}" }), /interpolates \$\{\{ \}\} into a run script/],
+        [
+            "preview.yml",
+            "pulumi up on a pull request",
+            (wf) => (stepsUsing(wf.jobs.preview, "pulumi/actions")[0].with.command = "up"),
+            /runs pulumi up; it must run pulumi preview/,
+        ],
+        [
+            "preview.yml",
+            "a hard-coded stack",
+            (wf) => (stepsUsing(wf.jobs.preview, "pulumi/actions")[0].with["stack-name"] = "dev"),
+            /must run on \$\{\{ matrix.stack \}\}/,
+        ],
+        [
+            "preview.yml",
+            "a new comment per push",
+            (wf) => (stepsUsing(wf.jobs.preview, "pulumi/actions")[0].with["edit-pr-comment"] = false),
+            /edit its comment in place/,
+        ],
+        [
+            "preview.yml",
+            "no policy pack",
+            (wf) => delete stepsUsing(wf.jobs.preview, "pulumi/actions")[0].with.policyPacks,
+            /policyPacks: policy/,
+        ],
+        [
+            "preview.yml",
+            "a stack without its Pulumi.<stack>.yaml",
+            (wf) => wf.jobs.preview.strategy.matrix.stack.push("prod"),
+            /job preview runs on stacks \["dev","prod"\]/,
+        ],
+        [
+            "preview.yml",
+            "an AWS key instead of OIDC",
+            (wf) =>
+                (stepsUsing(wf.jobs.preview, "aws-actions/configure-aws-credentials")[0].with = {
+                    "aws-access-key-id": "${{ secrets.AWS_KEY }}",
+                }),
+            /vars.AWS_ROLE_ARN/,
+        ],
+        [
+            "preview.yml",
+            "an Azure client secret",
+            (wf) => (stepsUsing(wf.jobs.preview, "azure/login")[0].with = { creds: "${{ secrets.AZURE_CREDENTIALS }}" }),
+            /federated credential/,
+        ],
+        [
+            "preview.yml",
+            "no gke-gcloud-auth-plugin",
+            (wf) => delete stepsUsing(wf.jobs.preview, "google-github-actions/setup-gcloud")[0].with,
+            /gke-gcloud-auth-plugin/,
+        ],
+        [
+            "preview.yml",
+            "no kubelogin",
+            (wf) => (wf.jobs.preview.steps = wf.jobs.preview.steps.filter((s: any) => !String(s.uses).startsWith("azure/use-kubelogin"))),
+            /kubelogin/,
+        ],
+        [
+            "preview.yml",
+            "no topology comment",
+            (wf) => (wf.jobs.preview.steps = wf.jobs.preview.steps.filter((s: any) => !String(s.uses).startsWith("marocchino/"))),
+            /topology in a sticky comment/,
+        ],
+        [
+            "preview.yml",
+            "the fork fallback with AWS credentials",
+            (wf) =>
+                wf.jobs["offline-plan"].steps.unshift({
+                    uses: "aws-actions/configure-aws-credentials@v4",
+                    with: { "role-to-assume": "x", "aws-region": "us-east-1" },
+                }),
+            /fork fallback gets cloud credentials/,
+        ],
+        [
+            "preview.yml",
+            "the fork fallback with a secret",
+            (wf) => (wf.jobs["offline-plan"].env = { TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" }),
+            /fork fallback references secrets/,
+        ],
+        [
+            "preview.yml",
+            "the fork fallback with an OIDC token",
+            (wf) => (wf.jobs["offline-plan"].permissions["id-token"] = "write"),
+            /job offline-plan has permissions/,
+        ],
+        [
+            "preview.yml",
+            "the fork fallback without the plan",
+            (wf) =>
+                (wf.jobs["offline-plan"].steps = wf.jobs["offline-plan"].steps.filter(
+                    (s: any) => !String(s.run).includes("offline-plan.sh"),
+                )),
+            /must run the offline plan/,
+        ],
+        [
+            "preview.yml",
+            "a branch name pasted into a script",
+            (wf) => wf.jobs.test.steps.push({ run: "echo ${{ github.head_ref }}" }),
+            /interpolates \$\{\{ \}\} into a run script/,
+        ],
         ["preview.yml", "an unpinned action", (wf) => (wf.jobs.test.steps[0].uses = "actions/checkout@main"), /without a version tag/],
         ["preview.yml", "a misspelt key (action-validator)", (wf) => (wf.jobs.test["run-on"] = "ubuntu-latest"), /action-validator/],
-        ["plan-comment.yml", "a checkout next to the write token", (wf) => wf.jobs.comment.steps.unshift({ uses: "actions/checkout@v4" }), /must not use actions\/checkout/],
-        ["plan-comment.yml", "running a script from the artifact", (wf) => wf.jobs.comment.steps.push({ run: 'bash "$PLANS/run.sh"' }), /must not run programs from the artifact/],
+        [
+            "plan-comment.yml",
+            "a checkout next to the write token",
+            (wf) => wf.jobs.comment.steps.unshift({ uses: "actions/checkout@v4" }),
+            /must not use actions\/checkout/,
+        ],
+        [
+            "plan-comment.yml",
+            "running a script from the artifact",
+            (wf) => wf.jobs.comment.steps.push({ run: 'bash "$PLANS/run.sh"' }),
+            /must not run programs from the artifact/,
+        ],
         ["plan-comment.yml", "contents: write", (wf) => (wf.jobs.comment.permissions.contents = "write"), /job comment has permissions/],
         ["plan-comment.yml", "the wrong workflow", (wf) => (wf.on.workflow_run.workflows = ["Deploy"]), /workflow_run of "Preview"/],
-        ["plan-comment.yml", "a PR number taken from the artifact", (wf) => (stepsUsing(wf.jobs.comment, "marocchino/sticky-pull-request-comment")[0].with.number = "${{ env.NUMBER }}"), /PR number it looked up itself/],
-        ["deploy.yml", "deploys on pull requests", (wf) => (wf.on = { pull_request: null, push: { branches: ["main"] } }), /must run on push only/],
+        [
+            "plan-comment.yml",
+            "a PR number taken from the artifact",
+            (wf) => (stepsUsing(wf.jobs.comment, "marocchino/sticky-pull-request-comment")[0].with.number = "${{ env.NUMBER }}"),
+            /PR number it looked up itself/,
+        ],
+        [
+            "deploy.yml",
+            "deploys on pull requests",
+            (wf) => (wf.on = { pull_request: null, push: { branches: ["main"] } }),
+            /must run on push only/,
+        ],
         ["deploy.yml", "stacks in parallel", (wf) => delete wf.jobs.deploy.strategy["max-parallel"], /one at a time/],
         ["deploy.yml", "no concurrency group", (wf) => delete wf.jobs.deploy.concurrency, /concurrency group pulumi-/],
-        ["deploy.yml", "a cancelled update", (wf) => (wf.jobs.deploy.concurrency["cancel-in-progress"] = true), /cancel-in-progress: false/],
+        [
+            "deploy.yml",
+            "a cancelled update",
+            (wf) => (wf.jobs.deploy.concurrency["cancel-in-progress"] = true),
+            /cancel-in-progress: false/,
+        ],
         ["deploy.yml", "no environment protection", (wf) => delete wf.jobs.deploy.environment, /stack's environment/],
-        ["deploy.yml", "pulumi preview instead of up", (wf) => (stepsUsing(wf.jobs.deploy, "pulumi/actions")[0].with.command = "preview"), /it must run pulumi up/],
+        [
+            "deploy.yml",
+            "pulumi preview instead of up",
+            (wf) => (stepsUsing(wf.jobs.deploy, "pulumi/actions")[0].with.command = "preview"),
+            /it must run pulumi up/,
+        ],
         ["deploy.yml", "no tests first", (wf) => delete wf.jobs.deploy.needs, /needs: test/],
-        ["destroy.yml", "no confirmation", (wf) => (wf.jobs.confirm.steps[0].run = "true"), /fail unless inputs.confirm equals inputs.stack/],
+        [
+            "destroy.yml",
+            "no confirmation",
+            (wf) => (wf.jobs.confirm.steps[0].run = "true"),
+            /fail unless inputs.confirm equals inputs.stack/,
+        ],
         ["destroy.yml", "destroy not waiting for the confirmation", (wf) => delete wf.jobs.destroy.needs, /needs: confirm/],
-        ["destroy.yml", "a group of its own", (wf) => (wf.jobs.destroy.concurrency.group = "destroy-${{ inputs.stack }}"), /concurrency group pulumi-/],
-        ["destroy.yml", "a free-text stack", (wf) => (wf.on.workflow_dispatch.inputs.stack = { type: "string", required: true }), /required choice of the stacks/],
-        ["destroy.yml", "pulumi up instead of destroy", (wf) => (stepsUsing(wf.jobs.destroy, "pulumi/actions")[0].with.command = "up"), /it must run pulumi destroy/],
+        [
+            "destroy.yml",
+            "a group of its own",
+            (wf) => (wf.jobs.destroy.concurrency.group = "destroy-${{ inputs.stack }}"),
+            /concurrency group pulumi-/,
+        ],
+        [
+            "destroy.yml",
+            "a free-text stack",
+            (wf) => (wf.on.workflow_dispatch.inputs.stack = { type: "string", required: true }),
+            /required choice of the stacks/,
+        ],
+        [
+            "destroy.yml",
+            "pulumi up instead of destroy",
+            (wf) => (stepsUsing(wf.jobs.destroy, "pulumi/actions")[0].with.command = "up"),
+            /it must run pulumi destroy/,
+        ],
         ["destroy.yml", "a scheduled destroy", (wf) => (wf.on.schedule = [{ cron: "0 0 * * *" }]), /workflow_dispatch only/],
     ];
 
@@ -189,7 +342,11 @@ describe("offline-plan.sh", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
         const bin = path.join(dir, "bin");
         fs.mkdirSync(bin);
-        fs.writeFileSync(path.join(bin, "npm"), `#!/usr/bin/env bash\n# args: run plan -- --stack <s> --out <dir>\nout="$7"\nstack="$5"\n${planBody}\n`, { mode: 0o755 });
+        fs.writeFileSync(
+            path.join(bin, "npm"),
+            `#!/usr/bin/env bash\n# args: run plan -- --stack <s> --out <dir>\nout="$7"\nstack="$5"\n${planBody}\n`,
+            { mode: 0o755 },
+        );
         const output = path.join(dir, "github-output");
         fs.writeFileSync(output, "");
         const result = spawnSync("bash", [script, "dev", "comment.md"], {
@@ -216,7 +373,9 @@ describe("offline-plan.sh", () => {
     });
 
     it("keeps a topology that is already a Mermaid block as it is", () => {
-        const run = runWithFakePlan('mkdir -p "$out"; printf "## Mesh\\n\\n\\x60\\x60\\x60mermaid\\nflowchart LR\\n\\x60\\x60\\x60\\n" > "$out/topology.md"');
+        const run = runWithFakePlan(
+            'mkdir -p "$out"; printf "## Mesh\\n\\n\\x60\\x60\\x60mermaid\\nflowchart LR\\n\\x60\\x60\\x60\\n" > "$out/topology.md"',
+        );
         expect(run.comment).toContain("## Mesh\n\n```mermaid\nflowchart LR\n```");
         expect(run.comment.match(/```mermaid/g)).toHaveLength(1);
     });
@@ -237,7 +396,10 @@ describe("policy-config.js", () => {
 
     function project(stackConfig: string): string {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "project-"));
-        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: istio-multicloud\nconfig:\n  mtlsMode:\n    type: string\n    default: STRICT\n");
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.yaml"),
+            "name: istio-multicloud\nconfig:\n  mtlsMode:\n    type: string\n    default: STRICT\n",
+        );
         fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), stackConfig);
         return dir;
     }
@@ -253,12 +415,16 @@ describe("policy-config.js", () => {
     });
 
     it("refuses a mode the program would refuse, and a stack without a file", () => {
-        expect(() => policyConfig("prod", project("config:\n  istio-multicloud:mtlsMode: DISABLE\n"))).toThrow(/mtlsMode is "DISABLE" \(valid: STRICT, PERMISSIVE\)/);
+        expect(() => policyConfig("prod", project("config:\n  istio-multicloud:mtlsMode: DISABLE\n"))).toThrow(
+            /mtlsMode is "DISABLE" \(valid: STRICT, PERMISSIVE\)/,
+        );
         expect(() => policyConfig("staging", project(""))).toThrow(/Pulumi.staging.yaml not found/);
     });
 
     it("prints JSON for --policy-pack-config", () => {
-        const out = execFileSync(process.execPath, [path.join(repoRoot, ".github", "scripts", "policy-config.js"), "dev"], { encoding: "utf8" });
+        const out = execFileSync(process.execPath, [path.join(repoRoot, ".github", "scripts", "policy-config.js"), "dev"], {
+            encoding: "utf8",
+        });
         expect(JSON.parse(out)).toEqual({ "mesh-mtls-strict": { mtlsMode: "STRICT" } });
     });
 });

@@ -11,11 +11,33 @@
 
 /** AWS regions, one per EKS cluster (the Elastic IP quota is per region). */
 export const awsRegions = [
-    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1", "eu-west-2", "eu-west-3",
-    "eu-central-1", "eu-north-1", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "ca-central-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-central-1",
+    "eu-north-1",
+    "ap-south-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-northeast-1",
+    "sa-east-1",
 ];
 const azureLocations = ["eastus", "westeurope", "westus2", "northeurope", "southeastasia", "australiaeast", "japaneast", "uksouth"];
-const gcpRegions = ["us-central1", "europe-west1", "us-east4", "asia-northeast1", "europe-west4", "us-west1", "asia-southeast1", "southamerica-east1"];
+const gcpRegions = [
+    "us-central1",
+    "europe-west1",
+    "us-east4",
+    "asia-northeast1",
+    "europe-west4",
+    "us-west1",
+    "asia-southeast1",
+    "southamerica-east1",
+];
 
 /** GCP project of the generated GKE clusters (the program's gcp:project). */
 export const benchGcpProject = "bench-mesh";
@@ -40,7 +62,13 @@ export function benchClusters(size: number): ClusterEntry[] {
             clusters.push({ name, cloud: "aws", region: awsRegions[awsCount], singleNatGateway: true, zones: 2 });
             lastAws = lastPrimary = name;
         } else if (kind === "azure" && lastAws) {
-            clusters.push({ name: `aks-${id}`, cloud: "azure", region: azureLocations[i % azureLocations.length], role: "remote", primary: lastAws });
+            clusters.push({
+                name: `aks-${id}`,
+                cloud: "azure",
+                region: azureLocations[i % azureLocations.length],
+                role: "remote",
+                primary: lastAws,
+            });
         } else {
             const name = `gke-${id}`;
             const remote = gke % 2 === 1 && lastPrimary !== undefined;

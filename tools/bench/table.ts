@@ -39,7 +39,12 @@ export function formatMs(ms: number): string {
 export function alignColumns(rows: string[][]): string {
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
     return rows
-        .map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ").trimEnd())
+        .map((r) =>
+            r
+                .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
+                .join("  ")
+                .trimEnd(),
+        )
         .join("\n");
 }
 

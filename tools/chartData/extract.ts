@@ -101,7 +101,7 @@ export function extractChartData(dir: string, source: { ref: string; commit: str
             `values.yaml defaults live under ${defaultsKey}; that prefix is stripped (users set global.network, never ${defaultsKey}.global.network).`,
             "Intermediate maps and leaves are listed; lists and empty maps ({}) are leaves whose children are free-form.",
             "A literal dot inside a key is escaped as '\\.' (Helm --set style).",
-            "templateKeys: paths the templates (templates/) read as .Values.a.b, (.Values.a).b or dig \"a\" \"b\" .Values that values.yaml does not declare.",
+            'templateKeys: paths the templates (templates/) read as .Values.a.b, (.Values.a).b or dig "a" "b" .Values that values.yaml does not declare.',
             "Only the gateway chart has values.schema.json (additionalProperties: false at the top); Helm ignores unknown keys of base and istiod silently.",
         ],
     };

@@ -4,4 +4,8 @@ import { writeReference } from "./reference";
 
 const reference = path.join(__dirname, "..", "..", "..", "docs", "configuration.md");
 const changed = writeReference(reference);
-process.stdout.write(changed ? "docs/configuration.md: configuration reference regenerated\n" : "docs/configuration.md: configuration reference already up to date\n");
+process.stdout.write(
+    changed
+        ? "docs/configuration.md: configuration reference regenerated\n"
+        : "docs/configuration.md: configuration reference already up to date\n",
+);

@@ -25,7 +25,15 @@ function unwrap(schema: z.ZodType): { inner: z.ZodType; default?: unknown } {
     }
 }
 
-const typeNames: Record<string, string> = { string: "string", enum: "string", boolean: "boolean", number: "number", array: "list", object: "object", record: "map" };
+const typeNames: Record<string, string> = {
+    string: "string",
+    enum: "string",
+    boolean: "boolean",
+    number: "number",
+    array: "list",
+    object: "object",
+    record: "map",
+};
 
 function typeOf(schema: z.ZodType, doc: KeyDoc): string {
     return doc.typeText ?? typeNames[defOf(unwrap(schema).inner).type] ?? defOf(unwrap(schema).inner).type;
@@ -40,7 +48,9 @@ function defaultOf(schema: z.ZodType, doc: KeyDoc): string {
 
 /** The two tables, exactly as docs/configuration.md holds them between the markers. */
 export function configReference(): string {
-    const top = Object.entries(topFields).map(([key, f]) => `| \`${key}\` | ${typeOf(f.schema, f)} | ${defaultOf(f.schema, f)} | ${f.doc} |`);
+    const top = Object.entries(topFields).map(
+        ([key, f]) => `| \`${key}\` | ${typeOf(f.schema, f)} | ${defaultOf(f.schema, f)} | ${f.doc} |`,
+    );
     const clouds = Object.keys(clusterVariants);
     const cluster = Object.entries(clusterDocs).map(([key, doc]) => {
         const takenBy = cloudsOf(key);

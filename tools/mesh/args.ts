@@ -73,6 +73,7 @@ export function parseArgs(argv: string[], cwd: string): MeshArgs {
     const rawStacks = values.get("--stacks");
     if (rawStacks === undefined) throw new UsageError("--stacks is required: every stack of the mesh, e.g. --stacks eks-team,aks-team");
     const stacks = rawStacks.split(",").map((s) => s.trim());
-    if (stacks.some((s) => s === "")) throw new UsageError(`--stacks ${JSON.stringify(rawStacks)}: has an empty name (names are separated by commas, no spaces needed)`);
+    if (stacks.some((s) => s === ""))
+        throw new UsageError(`--stacks ${JSON.stringify(rawStacks)}: has an empty name (names are separated by commas, no spaces needed)`);
     return { help: false, operation, stacks, cwd: values.get("--cwd") ?? cwd, yes };
 }

@@ -32,7 +32,11 @@ export const prerequisites =
 function commandOutput(err: unknown): { stdout: string; stderr: string; code?: string } {
     const result = (err as { commandResult?: { stdout?: string; stderr?: string; err?: { code?: string } } }).commandResult;
     const message = err instanceof Error ? err.message : String(err);
-    return { stdout: result?.stdout ?? "", stderr: result?.stderr ?? (result ? "" : message), code: result?.err?.code ?? (err as { code?: string }).code };
+    return {
+        stdout: result?.stdout ?? "",
+        stderr: result?.stderr ?? (result ? "" : message),
+        code: result?.err?.code ?? (err as { code?: string }).code,
+    };
 }
 
 /** The CLI's error lines (`error: ...`), at most three, else its first lines. */

@@ -69,7 +69,9 @@ async function main(argv: string[]): Promise<number> {
     say(describePlan(plan));
     if (args.operation !== "preview" && !args.yes) {
         if (!process.stdin.isTTY) {
-            throw new MeshError(`${args.operation} changes cloud resources in ${plan.stacks.length} stacks: pass --yes to run it without a terminal to confirm on`);
+            throw new MeshError(
+                `${args.operation} changes cloud resources in ${plan.stacks.length} stacks: pass --yes to run it without a terminal to confirm on`,
+            );
         }
         if (!(await confirm(`Run these ${plan.steps.length} steps? (yes/no) `))) {
             say("Nothing was run.");
@@ -92,7 +94,9 @@ async function main(argv: string[]): Promise<number> {
             },
             output: (step, text) => writer.write(step, text),
         });
-        say(`mesh ${plan.operation}: ${result.done.length} of ${plan.steps.length} steps done${result.skipped.length ? `, ${result.skipped.length} skipped` : ""}.`);
+        say(
+            `mesh ${plan.operation}: ${result.done.length} of ${plan.steps.length} steps done${result.skipped.length ? `, ${result.skipped.length} skipped` : ""}.`,
+        );
         return 0;
     } finally {
         writer.flush();
@@ -104,7 +108,9 @@ main(process.argv.slice(2)).then(
     (err) => {
         // A MeshError or MeshOrderError is a situation to explain; anything else is a bug: show its stack.
         const known = err instanceof MeshError || err instanceof MeshOrderError;
-        process.stderr.write(known ? `error: ${err.message}\n` : `error: unexpected, a bug in the mesh orchestrator: ${err?.stack ?? err}\n`);
+        process.stderr.write(
+            known ? `error: ${err.message}\n` : `error: unexpected, a bug in the mesh orchestrator: ${err?.stack ?? err}\n`,
+        );
         process.stdout.write("", () => process.exit(1));
     },
 );

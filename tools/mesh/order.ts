@@ -206,7 +206,9 @@ class StackGraph {
             if (s.name.includes("/")) {
                 const parsed = parseStackName(s.name);
                 if (!parsed) {
-                    this.problems.push(`--stacks: ${show(s.name)} is not a stack name (a short name such as ${short}, or ${this.example(short)})`);
+                    this.problems.push(
+                        `--stacks: ${show(s.name)} is not a stack name (a short name such as ${short}, or ${this.example(short)})`,
+                    );
                 } else if (parsed.project !== this.project) {
                     this.problems.push(
                         `--stacks: ${show(s.name)} is a stack of project ${show(parsed.project)}; every stack of the mesh is a stack of ${this.project} (${this.example(short)})`,
@@ -245,7 +247,9 @@ class StackGraph {
         const owners = new Map<string, { entry: Entry; index: number }>();
         for (const e of this.all) {
             if (e.config.clusters.length === 0) {
-                this.problems.push(`${e.config.file}: clusters: needs at least one cluster (each stack of the mesh owns some of its clusters)`);
+                this.problems.push(
+                    `${e.config.file}: clusters: needs at least one cluster (each stack of the mesh owns some of its clusters)`,
+                );
             }
             e.config.clusters.forEach((c, i) => {
                 const owner = owners.get(c.name);
@@ -267,7 +271,9 @@ class StackGraph {
         const project = this.project;
         const parsed = parseStackName(value);
         if (!parsed) {
-            this.problems.push(`${where}: ${show(value)} is not a fully qualified stack name (<org>/${project}/<stack>, such as ${this.example(shortName(value) || e.short)})`);
+            this.problems.push(
+                `${where}: ${show(value)} is not a fully qualified stack name (<org>/${project}/<stack>, such as ${this.example(shortName(value) || e.short)})`,
+            );
             return undefined;
         }
         if (parsed.project !== project) {
@@ -286,7 +292,9 @@ class StackGraph {
         }
         const target = this.entries.get(parsed.stack);
         if (!target) {
-            this.problems.push(`${where}: ${show(value)} is not among ${this.givenList}; add ${parsed.stack} to --stacks (every stack of the mesh takes part in every run)`);
+            this.problems.push(
+                `${where}: ${show(value)} is not among ${this.givenList}; add ${parsed.stack} to --stacks (every stack of the mesh takes part in every run)`,
+            );
             return undefined;
         }
         this.references.set(parsed.stack, [...(this.references.get(parsed.stack) ?? []), { qualified: value, where }]);
@@ -301,7 +309,9 @@ class StackGraph {
                 const at = `${e.config.file}: peers[${i}]`;
                 const own = ownNames.indexOf(p.name);
                 if (own >= 0) {
-                    this.problems.push(`${at}.name: ${show(p.name)} is clusters[${own}] of this stack; a peer is a cluster another stack owns`);
+                    this.problems.push(
+                        `${at}.name: ${show(p.name)} is clusters[${own}] of this stack; a peer is a cluster another stack owns`,
+                    );
                 }
                 const first = e.config.peers.findIndex((x) => x.name === p.name);
                 if (first !== i) {
@@ -311,7 +321,9 @@ class StackGraph {
                 if (!owner || own >= 0) return;
                 const j = owner.config.clusters.findIndex((c) => c.name === p.name);
                 if (j < 0) {
-                    this.problems.push(`${at}.name: ${show(p.name)} is not a cluster of ${owner.short} (${owner.config.file} clusters: ${list(owner.config.clusters.map((c) => c.name))})`);
+                    this.problems.push(
+                        `${at}.name: ${show(p.name)} is not a cluster of ${owner.short} (${owner.config.file} clusters: ${list(owner.config.clusters.map((c) => c.name))})`,
+                    );
                     return;
                 }
                 const c = owner.config.clusters[j];
@@ -325,10 +337,14 @@ class StackGraph {
                             : `${at}.primary: ${show(p.primary)}, but ${theirs} is a remote of ${show(c.primary)} (set primary: ${c.primary})`,
                     );
                 } else if (c.role === "primary" && p.primary !== undefined) {
-                    this.problems.push(`${at}.primary: ${show(p.primary)} is set, but ${theirs} has role primary; only a remote names a primary (remove primary)`);
+                    this.problems.push(
+                        `${at}.primary: ${show(p.primary)} is set, but ${theirs} has role primary; only a remote names a primary (remove primary)`,
+                    );
                 }
                 if (p.network !== c.network) {
-                    this.problems.push(`${at}.network: ${show(p.network)}, but ${theirs} has network ${show(c.network)} (set network: ${c.network})`);
+                    this.problems.push(
+                        `${at}.network: ${show(p.network)}, but ${theirs} has network ${show(c.network)} (set network: ${c.network})`,
+                    );
                 }
             });
         }
@@ -349,8 +365,13 @@ class StackGraph {
             const refs = this.references.get(e.short) ?? [];
             const names = [...new Set([...(e.given.includes("/") ? [e.given] : []), ...refs.map((r) => r.qualified)])];
             if (names.length > 1) {
-                const sources = [...(e.given.includes("/") ? [`--stacks ${show(e.given)}`] : []), ...refs.map((r) => `${r.where} ${show(r.qualified)}`)];
-                this.problems.push(`stack ${e.short} is named in different ways (${sources.join(", ")}); every reference must name the same stack, org included`);
+                const sources = [
+                    ...(e.given.includes("/") ? [`--stacks ${show(e.given)}`] : []),
+                    ...refs.map((r) => `${r.where} ${show(r.qualified)}`),
+                ];
+                this.problems.push(
+                    `stack ${e.short} is named in different ways (${sources.join(", ")}); every reference must name the same stack, org included`,
+                );
             }
             this.pulumiName.set(e.short, names[0] ?? e.given);
         }
@@ -372,7 +393,10 @@ class StackGraph {
                 const k = e.config.peers.findIndex((p) => p.name === c.primary);
                 const at = `${e.config.file}: clusters[${j}].primary`;
                 if (k < 0) {
-                    const primaries = [...e.config.clusters.filter((x) => x.role === "primary"), ...e.config.peers.filter((x) => x.role === "primary")];
+                    const primaries = [
+                        ...e.config.clusters.filter((x) => x.role === "primary"),
+                        ...e.config.peers.filter((x) => x.role === "primary"),
+                    ];
                     this.problems.push(
                         `${at}: ${show(c.primary)} is neither a cluster of this stack nor among its peers ` +
                             `(primaries: ${list(primaries.map((x) => x.name))}); a remote's primary in another stack must be listed in peers`,
@@ -458,7 +482,10 @@ class StackGraph {
     /** A stack that takes its root from another comes up after it. */
     linkRootCaFrom() {
         for (const [from, target] of this.rootCaFrom) {
-            this.edges.get(from)!.push({ to: target.short, because: `${this.entries.get(from)!.config.file} rootCaFrom ${show(this.entries.get(from)!.config.rootCaFrom)}` });
+            this.edges.get(from)!.push({
+                to: target.short,
+                because: `${this.entries.get(from)!.config.file} rootCaFrom ${show(this.entries.get(from)!.config.rootCaFrom)}`,
+            });
         }
     }
 
@@ -481,7 +508,9 @@ class StackGraph {
                         pulumiStack: this.pulumiName.get(e.short)!,
                         file: e.config.file,
                         primaries,
-                        localRemotes: e.config.clusters.filter((c) => c.role === "remote" && primaries.includes(c.primary ?? "")).map((c) => c.name),
+                        localRemotes: e.config.clusters
+                            .filter((c) => c.role === "remote" && primaries.includes(c.primary ?? ""))
+                            .map((c) => c.name),
                         crossRemotes: this.crossRemotes.get(e.short)!,
                         peers: e.config.peers.map((p) => p.name),
                         rootOwner: primaries.length > 0 && e.config.rootCaFrom === undefined,
@@ -557,7 +586,10 @@ function passesOf(stacks: StackFacts[]): Record<Pass, { facts: StackFacts; why: 
         }));
     const d = stacks
         .filter((f) => f.crossRemotes.length > 0)
-        .map((f) => ({ facts: f, why: `remotes ${remotesOf(f)} install their gateway and workloads once their primary lists them as attached` }));
+        .map((f) => ({
+            facts: f,
+            why: `remotes ${remotesOf(f)} install their gateway and workloads once their primary lists them as attached`,
+        }));
     return { A: a, B: b, C: c, D: d };
 }
 
@@ -565,7 +597,9 @@ function destroyReason(f: StackFacts, dependents: string[]): string {
     const reasons: string[] = [];
     if (f.crossRemotes.length > 0) {
         const primaryStacks = [...new Set(f.crossRemotes.map((r) => r.primaryStack))];
-        reasons.push(`remotes ${list(f.crossRemotes.map((r) => r.name))} go before their primaries' stack${primaryStacks.length === 1 ? "" : "s"} ${list(primaryStacks)}`);
+        reasons.push(
+            `remotes ${list(f.crossRemotes.map((r) => r.name))} go before their primaries' stack${primaryStacks.length === 1 ? "" : "s"} ${list(primaryStacks)}`,
+        );
     }
     if (f.rootCaFrom !== undefined) reasons.push(`takes its root CA from ${f.rootCaFrom}: goes before it`);
     if (f.rootOwner) reasons.push("owns the mesh root CA: goes last");
@@ -575,7 +609,11 @@ function destroyReason(f: StackFacts, dependents: string[]): string {
 
 /** Stacks after every stack `before(stack)` names, otherwise in --stacks order (cycles are reported before). */
 function topologicalOrder(entries: Entry[], before: (stack: string) => string[]): string[] {
-    return sortTopologically(entries, (e) => e.short, (e) => before(e.short)).map((e) => e.short);
+    return sortTopologically(
+        entries,
+        (e) => e.short,
+        (e) => before(e.short),
+    ).map((e) => e.short);
 }
 
 /** One problem per cycle of the dependency graph, naming the config that makes each edge. */
@@ -591,7 +629,10 @@ function cycles(entries: Entry[], edges: Map<string, Edge[]>): string[] {
             path[path.length - 1].edge = edge;
             if (at >= 0) {
                 const loop = path.slice(at);
-                const key = loop.map((p) => p.stack).sort().join(",");
+                const key = loop
+                    .map((p) => p.stack)
+                    .sort()
+                    .join(",");
                 if (!seen.has(key)) {
                     seen.add(key);
                     problems.push(

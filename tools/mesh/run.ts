@@ -128,7 +128,11 @@ export async function runPlan(plan: MeshPlan, workspace: MeshWorkspace, io: RunI
                     }
                     if (!stack) throw new Error(`runPlan: ${step.stack} was not opened before ${stepLabel(step)}`);
                     const onOutput = (text: string) => io.output(step, text);
-                    const changes = await (step.action === "up" ? stack.up(onOutput) : step.action === "preview" ? stack.preview(onOutput) : stack.destroy(onOutput));
+                    const changes = await (step.action === "up"
+                        ? stack.up(onOutput)
+                        : step.action === "preview"
+                          ? stack.preview(onOutput)
+                          : stack.destroy(onOutput));
                     const counted = formatChanges(changes);
                     io.progress(`${stepLabel(step)}: done${counted ? ` (${counted})` : ""}`);
                 }

@@ -26,7 +26,10 @@ export interface DurationRule {
 }
 
 /** Matches resources of these type tokens. */
-export const isType = (...types: string[]) => (r: ResourceFacts) => types.includes(r.type);
+export const isType =
+    (...types: string[]) =>
+    (r: ResourceFacts) =>
+        types.includes(r.type);
 
 /** Matches LoadBalancer Services in clusters of these clouds. */
 export const isLoadBalancer = (clouds: string[]) => (r: ResourceFacts) =>

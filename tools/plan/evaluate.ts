@@ -26,10 +26,7 @@ export interface Evaluation {
  * without a namespace are this project's, other values are passed as JSON). Never throws for
  * the program's own failures: they come back in `error`.
  */
-export async function evaluateProgram(
-    config: Record<string, unknown>,
-    options: MockEngineOptions = {},
-): Promise<Evaluation> {
+export async function evaluateProgram(config: Record<string, unknown>, options: MockEngineOptions = {}): Promise<Evaluation> {
     const warnings: string[] = [];
     const failures: unknown[] = [];
     // Under the mock engine the SDK would print warnings to the console; keep them instead.

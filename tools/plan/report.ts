@@ -137,7 +137,9 @@ export function renderPlan(args: {
         const cfg = c.config;
         out.push("");
         out.push(`Cluster ${cfg.name}`);
-        out.push(`  cloud: ${cfg.cloud}   region: ${cfg.region ?? "-"}   role: ${cfg.role}${cfg.primary ? ` of ${cfg.primary}` : ""}   network: ${cfg.network}`);
+        out.push(
+            `  cloud: ${cfg.cloud}   region: ${cfg.region ?? "-"}   role: ${cfg.role}${cfg.primary ? ` of ${cfg.primary}` : ""}   network: ${cfg.network}`,
+        );
         out.push(`  Helm releases (${c.releases.length}):`);
         const width = Math.max(0, ...c.releases.map((r) => r.name.length));
         for (const r of c.releases) {

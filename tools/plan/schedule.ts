@@ -15,7 +15,11 @@ export interface Operation {
 
 /** Operations in a valid order (every operation after what it waits for); throws on a cycle. */
 export function topologicalOrder(ops: Operation[]): Operation[] {
-    return sortTopologically(ops, (o) => o.id, (o) => o.dependsOn);
+    return sortTopologically(
+        ops,
+        (o) => o.id,
+        (o) => o.dependsOn,
+    );
 }
 
 /** The longest chain of waits: its length is the finish time with unbounded parallelism. */
@@ -65,7 +69,7 @@ export function scheduledFinish(ops: Operation[], parallel: number): number {
     const done = new Set<string>();
     let now = 0;
     while (pending.length > 0 || running.length > 0) {
-        for (let i = 0; i < pending.length && running.length < parallel; ) {
+        for (let i = 0; i < pending.length && running.length < parallel;) {
             const op = pending[i];
             if ([...waitsFor.get(op.id)!].every((d) => done.has(d))) {
                 running.push({ id: op.id, end: now + op.seconds });

@@ -193,7 +193,9 @@ export function readStackConfig(projectDir: string, stackName: string): StackCon
         if (stackValue !== undefined) {
             if (e?.type && !isSecure(stackValue) && !hasDeclaredType(e.type, stackValue)) {
                 // What `pulumi up` says when it validates the stack against the project.
-                throw new PlanError(`validating stack config: Stack '${stack}' with configuration key '${key}' must be of type '${e.type}'`);
+                throw new PlanError(
+                    `validating stack config: Stack '${stack}' with configuration key '${key}' must be of type '${e.type}'`,
+                );
             }
             continue;
         }

@@ -23,8 +23,7 @@ function nodeId(cluster: string): string {
 
 /** A quoted Mermaid label: quotes and markup characters escaped, lines joined with <br/>. */
 function label(lines: string[]): string {
-    const escape = (s: string) =>
-        s.replace(/&/g, "#amp;").replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;");
+    const escape = (s: string) => s.replace(/&/g, "#amp;").replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;");
     return `"${lines.map(escape).join("<br/>")}"`;
 }
 

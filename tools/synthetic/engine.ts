@@ -217,9 +217,7 @@ export class Recorder {
     /** Every registration of a type, optionally filtered by name. */
     ofType(type: string, name?: string | RegExp): Registration[] {
         return this.all.filter(
-            (r) =>
-                r.type === type &&
-                (name === undefined || (typeof name === "string" ? r.name === name : name.test(r.name))),
+            (r) => r.type === type && (name === undefined || (typeof name === "string" ? r.name === name : name.test(r.name))),
         );
     }
 

@@ -52,12 +52,15 @@ export async function observeMesh(
     http: HttpClient,
     options: CollectOptions,
 ): Promise<ClusterObservation[]> {
-    if (!mesh.clusters.some((c) => c.ingressAddress)) options.progress("ingress: no cluster runs an ingress gateway, ingress check skipped");
+    if (!mesh.clusters.some((c) => c.ingressAddress))
+        options.progress("ingress: no cluster runs an ingress gateway, ingress check skipped");
     return Promise.all(
         mesh.clusters.map(async (c) => {
             const [observation, ingress] = await Promise.all([
                 observeCluster(c, clients.get(c.name)!, options),
-                c.ingressAddress ? observeIngress(c.name, ingressRequest(c.ingressAddress, mesh.ingressHost, options), http, options) : undefined,
+                c.ingressAddress
+                    ? observeIngress(c.name, ingressRequest(c.ingressAddress, mesh.ingressHost, options), http, options)
+                    : undefined,
             ]);
             return ingress ? { ...observation, ingress } : observation;
         }),
@@ -72,7 +75,9 @@ export async function observeCluster(cluster: ClusterInfo, client: KubeClient, o
     // Selector `app` (label present): one call returns both curl and helloworld pods.
     const [pods, remoteSecrets] = await Promise.all([
         attempt(() => client.listPods(demo.namespace, "app")),
-        isPrimary ? attempt(() => client.listSecrets(remoteSecretsAt.namespace, remoteSecretsAt.labelSelector)) : Promise.resolve(undefined),
+        isPrimary
+            ? attempt(() => client.listSecrets(remoteSecretsAt.namespace, remoteSecretsAt.labelSelector))
+            : Promise.resolve(undefined),
     ]);
     options.progress(`${name}: ${describeFound(pods, remoteSecrets)}`);
 
@@ -107,7 +112,11 @@ export async function observeCluster(cluster: ClusterInfo, client: KubeClient, o
  * serves HTTPS on 443 for that name only, and redirects HTTP: the name goes in the Host header
  * and as TLS server name, and the certificate must be valid for it. Without one, plain HTTP on 80.
  */
-export function ingressRequest(address: string, host: string | undefined, options: Pick<CollectOptions, "requestTimeoutSeconds" | "insecureIngress">): HttpGet {
+export function ingressRequest(
+    address: string,
+    host: string | undefined,
+    options: Pick<CollectOptions, "requestTimeoutSeconds" | "insecureIngress">,
+): HttpGet {
     const request = { address, path: demo.ingressPath, timeoutMs: options.requestTimeoutSeconds * 1000 };
     if (host === undefined) return { ...request, port: 80 };
     return { ...request, port: 443, host, tls: { serverName: host, verifyCertificate: !options.insecureIngress } };

@@ -22,7 +22,12 @@ const certificateErrors = new Set([
 ]);
 
 /** Not trusted (as opposed to expired or for another name): what --insecure-ingress is for. */
-const untrusted = new Set(["DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY"]);
+const untrusted = new Set([
+    "DEPTH_ZERO_SELF_SIGNED_CERT",
+    "SELF_SIGNED_CERT_IN_CHAIN",
+    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+]);
 
 /** HttpClient for calls from this machine. Certificates are checked against Node's trusted CAs. */
 export class NodeHttpClient implements HttpClient {
@@ -57,7 +62,11 @@ export class NodeHttpClient implements HttpClient {
                     chunks.push(chunk);
                     size += chunk.length;
                 });
-                res.on("end", () => settle(() => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).subarray(0, maxBodyBytes).toString("utf8") })));
+                res.on("end", () =>
+                    settle(() =>
+                        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).subarray(0, maxBodyBytes).toString("utf8") }),
+                    ),
+                );
                 res.on("error", (err) => settle(() => reject(explain(err))));
             });
             const timer = setTimeout(() => {

@@ -73,14 +73,19 @@ export class KubernetesClient implements KubeClient {
             // The status message comes last on the socket, after every stdout/stderr frame.
             const onStatus = (status: V1Status) => {
                 const exitCode = exitCodeOf(status);
-                if (exitCode === undefined) settle(() => reject(new Error(`exec in ${pod}/${container}: ${status.message ?? status.reason ?? "failed"}`)));
+                if (exitCode === undefined)
+                    settle(() => reject(new Error(`exec in ${pod}/${container}: ${status.message ?? status.reason ?? "failed"}`)));
                 else settle(() => resolve({ stdout: stdout.text(), stderr: stderr.text(), exitCode }));
             };
             this.execApi
                 .exec(namespace, pod, container, command, stdout.stream, stderr.stream, null, false, onStatus)
                 .then((ws) => {
                     socket = ws;
-                    ws.on("close", () => settle(() => reject(new Error(`exec in ${pod}/${container}: connection closed before the command's exit status arrived`))));
+                    ws.on("close", () =>
+                        settle(() =>
+                            reject(new Error(`exec in ${pod}/${container}: connection closed before the command's exit status arrived`)),
+                        ),
+                    );
                 })
                 .catch((err) => settle(() => reject(this.explain(err))));
         });
@@ -98,7 +103,9 @@ export class KubernetesClient implements KubeClient {
             const e = err as { code?: unknown; message?: string };
             const plugin = this.execPlugin ? `credential plugin "${this.execPlugin}"` : "credentials";
             if (e?.code === "ENOENT") {
-                throw new Error(`the kubeconfig's ${plugin} is not on PATH (EKS needs the aws CLI, GKE needs gke-gcloud-auth-plugin)`, { cause: err });
+                throw new Error(`the kubeconfig's ${plugin} is not on PATH (EKS needs the aws CLI, GKE needs gke-gcloud-auth-plugin)`, {
+                    cause: err,
+                });
             }
             throw new Error(`the kubeconfig's ${plugin} failed: ${oneLine(e?.message ?? String(err))}`, { cause: err });
         }

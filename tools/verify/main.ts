@@ -75,7 +75,9 @@ async function loadKubeClient(): Promise<typeof import("./kubeClient")> {
         return await import("./kubeClient");
     } catch (err) {
         if ((err as { code?: string }).code === "ERR_REQUIRE_ESM") {
-            throw new VerifyError(`verify needs Node.js 20.19 or newer (this is ${process.version}): @kubernetes/client-node is an ES module`);
+            throw new VerifyError(
+                `verify needs Node.js 20.19 or newer (this is ${process.version}): @kubernetes/client-node is an ES module`,
+            );
         }
         throw err;
     }
@@ -85,7 +87,9 @@ main(process.argv.slice(2)).then(
     (code) => exit(code),
     (err) => {
         // A VerifyError is a situation to explain, anything else is a bug in verify: show its stack.
-        process.stderr.write(err instanceof VerifyError ? `error: ${err.message}\n` : `error: unexpected, a bug in verify: ${err?.stack ?? err}\n`);
+        process.stderr.write(
+            err instanceof VerifyError ? `error: ${err.message}\n` : `error: unexpected, a bug in verify: ${err?.stack ?? err}\n`,
+        );
         exit(1);
     },
 );

@@ -117,5 +117,10 @@ function replyTable(rows: TrafficRow[]): string[] {
 function table(header: string[], rows: string[][]): string[] {
     const all = [header, ...rows];
     const widths = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
-    return all.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd());
+    return all.map((r) =>
+        r
+            .map((cell, i) => cell.padEnd(widths[i]))
+            .join("  ")
+            .trimEnd(),
+    );
 }

@@ -165,7 +165,11 @@ export function judge(mesh: MeshModel, observations: ClusterObservation[], optio
         const summary: ClusterSummary = { name: cluster.name, role: cluster.role, network: cluster.network };
         summaries.push(summary);
         if (!o) {
-            problems.push({ cluster: cluster.name, check: "pods", message: `${cluster.name}: was not observed (internal error: no observation)` });
+            problems.push({
+                cluster: cluster.name,
+                check: "pods",
+                message: `${cluster.name}: was not observed (internal error: no observation)`,
+            });
             continue;
         }
         if (!o.pods.ok && o.remoteSecrets && !o.remoteSecrets.ok && o.remoteSecrets.error === o.pods.error) {
@@ -184,12 +188,17 @@ export function judge(mesh: MeshModel, observations: ClusterObservation[], optio
     const helloworldPods = new Map<string, string[]>();
     for (const o of observations) {
         if (!o.pods.ok) continue;
-        helloworldPods.set(o.cluster, o.pods.value.filter((p) => p.labels.app === demo.helloworldApp).map((p) => p.name));
+        helloworldPods.set(
+            o.cluster,
+            o.pods.value.filter((p) => p.labels.app === demo.helloworldApp).map((p) => p.name),
+        );
     }
     const locate = locateInstances(helloworldPods);
     const networks = new Set(mesh.clusters.map((c) => c.network));
     if (networks.size === 1) {
-        notes.push(`every cluster is on network ${[...networks][0]}: there is no other network to reach, so cross-network replies were not looked for`);
+        notes.push(
+            `every cluster is on network ${[...networks][0]}: there is no other network to reach, so cross-network replies were not looked for`,
+        );
     }
 
     const tables: TrafficTable[] = [];
@@ -249,12 +258,13 @@ function checkPods(cluster: ClusterInfo, o: ClusterObservation, summary: Cluster
         }
         for (const pod of live.filter((p) => ![...p.containers, ...p.initContainers].includes(sidecarName))) {
             // Without a sidecar the pod's traffic bypasses the mesh and never leaves its cluster.
-            found.push(problem(`${app} pod ${pod.name} has no ${sidecarName} sidecar (is namespace ${demo.namespace} labelled for injection?)`));
+            found.push(
+                problem(`${app} pod ${pod.name} has no ${sidecarName} sidecar (is namespace ${demo.namespace} labelled for injection?)`),
+            );
         }
     }
     return found;
 }
-
 
 /**
  * With revisions: which revision injected each proxy (the injector's `istio.io/rev`
@@ -287,7 +297,11 @@ function checkRevisions(cluster: ClusterInfo, o: ClusterObservation, summary: Cl
 
 /** (c) A primary holds a remote secret for every other cluster: in the outputs and in istio-system. */
 function checkRemoteSecrets(cluster: ClusterInfo, mesh: MeshModel, o: ClusterObservation, summary: ClusterSummary): Problem[] {
-    const problem = (message: string): Problem => ({ cluster: cluster.name, check: "remote secrets", message: `${cluster.name}: ${message}` });
+    const problem = (message: string): Problem => ({
+        cluster: cluster.name,
+        check: "remote secrets",
+        message: `${cluster.name}: ${message}`,
+    });
     const expected = mesh.clusters.map((c) => c.name).filter((n) => n !== cluster.name);
     const found: Problem[] = [];
 
@@ -350,11 +364,15 @@ function judgeTraffic(
     const answered = output.replies.length + output.failures.length + output.unexpected.length;
     const silent = Math.max(0, options.requests - answered);
     if (output.failures.length > 0) {
-        problems.push(curlProblem(`${output.failures.length} of ${plural(options.requests, "request")} failed (${tally(output.failures)})`));
+        problems.push(
+            curlProblem(`${output.failures.length} of ${plural(options.requests, "request")} failed (${tally(output.failures)})`),
+        );
     }
     if (output.unexpected.length > 0) {
         problems.push(
-            curlProblem(`${output.unexpected.length} of ${plural(options.requests, "request")} got output that is not a helloworld reply (${tally(output.unexpected.map((l) => JSON.stringify(l)))})`),
+            curlProblem(
+                `${output.unexpected.length} of ${plural(options.requests, "request")} got output that is not a helloworld reply (${tally(output.unexpected.map((l) => JSON.stringify(l)))})`,
+            ),
         );
     }
     if (silent > 0) {
@@ -434,7 +452,15 @@ function judgeIngress(
     return {
         problems,
         notes: unknown.length > 0 ? [unknownNote(`${name} ingress`, unknown)] : [],
-        table: { cluster: name, network: cluster.network, address: run.address, target: run.target, requests: options.requests, rows, failed: failures.length },
+        table: {
+            cluster: name,
+            network: cluster.network,
+            address: run.address,
+            target: run.target,
+            requests: options.requests,
+            rows,
+            failed: failures.length,
+        },
     };
 }
 
@@ -445,7 +471,10 @@ function ingressOutcome(result: Result<HttpReply>): Reply | string {
     const firstLine = body.trim().split("\n")[0].trim();
     const excerpt = firstLine.length > 80 ? `${firstLine.slice(0, 80)}...` : firstLine;
     if (status < 200 || status > 299) return `HTTP ${status}${excerpt ? `: ${excerpt}` : ""}`;
-    return parseReplyLine(body) ?? (excerpt ? `HTTP ${status} but not a helloworld reply: ${JSON.stringify(excerpt)}` : `HTTP ${status} with an empty body`);
+    return (
+        parseReplyLine(body) ??
+        (excerpt ? `HTTP ${status} but not a helloworld reply: ${JSON.stringify(excerpt)}` : `HTTP ${status} with an empty body`)
+    );
 }
 
 /**

@@ -32,7 +32,9 @@ const eastTeam = {
     peers: [{ name: "west", stack: WEST, role: "remote", network: "net-west", primary: "east" }],
 };
 const westTeam = {
-    clusters: [{ name: "west", cloud: "gcp", region: "us-west1", project: "acme-mesh", network: "net-west", role: "remote", primary: "east" }],
+    clusters: [
+        { name: "west", cloud: "gcp", region: "us-west1", project: "acme-mesh", network: "net-west", role: "remote", primary: "east" },
+    ],
     peers: [{ name: "east", stack: EAST, role: "primary", network: "net-east" }],
     rootCaFrom: EAST,
 };
@@ -41,7 +43,10 @@ const westTeam = {
 const { istioVersion: _unused, ...devConfig } = stackFileConfig("dev");
 const devCanary = {
     ...devConfig,
-    revisions: [{ name: "default", version: "1.30.4" }, { name: "1-31", version: "1.31.1" }],
+    revisions: [
+        { name: "default", version: "1.30.4" },
+        { name: "1-31", version: "1.31.1" },
+    ],
     defaultRevision: "1-31",
 };
 
@@ -51,9 +56,13 @@ export interface RegisteredUrns {
     aliases: string[];
 }
 
-const run = (config: Record<string, unknown>, stack: string, published: Record<string, PublishedStack> = {}) => runStack(config, { stack, published });
+const run = (config: Record<string, unknown>, stack: string, published: Record<string, PublishedStack> = {}) =>
+    runStack(config, { stack, published });
 
-const single = (config: Record<string, unknown>, stack = "dev") => async () => (await run(config, stack)).rec;
+const single =
+    (config: Record<string, unknown>, stack = "dev") =>
+    async () =>
+        (await run(config, stack)).rec;
 
 /** Every shape of the contract, by name: a program run that returns its recorder. */
 export const urnShapes = {

@@ -86,7 +86,10 @@ describe("URNs and aliases as the engine forms them", () => {
                 urn: `${U}istio-multicloud:test:Parent$istio-multicloud:test:Child::new-name`,
                 aliases: [`${U}istio-multicloud:test:Parent$istio-multicloud:test:Child::old-name`],
             },
-            moved: { urn: `${U}istio-multicloud:test:Parent$istio-multicloud:test:Child::moved`, aliases: [`${U}istio-multicloud:test:Child::moved`] },
+            moved: {
+                urn: `${U}istio-multicloud:test:Parent$istio-multicloud:test:Child::moved`,
+                aliases: [`${U}istio-multicloud:test:Child::moved`],
+            },
             "by-urn": { urn: `${U}istio-multicloud:test:Child::by-urn`, aliases: [`${U}old:Type::x`] },
         });
     });
@@ -97,17 +100,24 @@ describe("URNs and aliases as the engine forms them", () => {
             const cp = new pulumi.ComponentResource("istio-multicloud:test:ControlPlane", "east", {}, { parent: mesh });
             new pulumi.ComponentResource("istio-multicloud:test:Leaf", "east-ns", {}, { parent: cp });
         });
-        expect(got["east-ns"].urn).toBe(`${U}istio-multicloud:test:Mesh$istio-multicloud:test:ControlPlane$istio-multicloud:test:Leaf::east-ns`);
+        expect(got["east-ns"].urn).toBe(
+            `${U}istio-multicloud:test:Mesh$istio-multicloud:test:ControlPlane$istio-multicloud:test:Leaf::east-ns`,
+        );
     });
 
     it("gives a moved component's children its old URNs as inherited aliases, renamed with the parent", async () => {
         const got = await register(() => {
             const mesh = new pulumi.ComponentResource("istio-multicloud:test:Mesh", "mesh", {}, {});
             // Was at the stack's root as "east"; now under the mesh as "mesh-east".
-            const cp = new pulumi.ComponentResource("istio-multicloud:test:ControlPlane", "mesh-east", {}, {
-                parent: mesh,
-                aliases: [{ name: "east", parent: undefined }],
-            });
+            const cp = new pulumi.ComponentResource(
+                "istio-multicloud:test:ControlPlane",
+                "mesh-east",
+                {},
+                {
+                    parent: mesh,
+                    aliases: [{ name: "east", parent: undefined }],
+                },
+            );
             new pulumi.ComponentResource("istio-multicloud:test:Leaf", "mesh-east-ns", {}, { parent: cp });
             new pulumi.ComponentResource("istio-multicloud:test:Leaf", "other", {}, { parent: cp });
         });

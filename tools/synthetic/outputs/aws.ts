@@ -87,11 +87,12 @@ export const awsResources: Record<string, ResourceOutputs> = {
         const region = vpcRegions.get(args.inputs.vpcId) ?? defaultRegion;
         const name = args.inputs.name ?? `${args.name}-eksCluster-${hex(args.name, 7)}`;
         const endpoint = `https://${hex(args.name, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`;
-        const caData = Buffer.from(
-            `-----BEGIN CERTIFICATE-----\nMIIC${hex(`${args.name}/ca`, 40)}\n-----END CERTIFICATE-----\n`,
-        ).toString("base64");
+        const caData = Buffer.from(`-----BEGIN CERTIFICATE-----\nMIIC${hex(`${args.name}/ca`, 40)}\n-----END CERTIFICATE-----\n`).toString(
+            "base64",
+        );
         // As @pulumi/eks does: without credential options the runner's AWS_PROFILE goes in (`--profile`).
-        const credentialOpts = args.inputs.providerCredentialOpts ?? (process.env.AWS_PROFILE ? { profileName: process.env.AWS_PROFILE } : {});
+        const credentialOpts =
+            args.inputs.providerCredentialOpts ?? (process.env.AWS_PROFILE ? { profileName: process.env.AWS_PROFILE } : {});
         const profileArgs: string[] = credentialOpts.profileName ? ["--profile", credentialOpts.profileName] : [];
         const kubeconfig = {
             apiVersion: "v1",

@@ -49,7 +49,9 @@ export const gcpResources: Record<string, ResourceOutputs> = {
         mtu: args.inputs.mtu ?? 1460,
     }),
     "gcp:compute/subnetwork:Subnetwork": (args) => {
-        const [a, b, c] = String(args.inputs.ipCidrRange ?? "10.0.0.0/20").split("/")[0].split(".");
+        const [a, b, c] = String(args.inputs.ipCidrRange ?? "10.0.0.0/20")
+            .split("/")[0]
+            .split(".");
         return {
             name: gcpName(args),
             project: project(args),
