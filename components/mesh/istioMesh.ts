@@ -568,11 +568,7 @@ export class IstioMesh extends pulumi.ComponentResource {
                         exposeIstiod: cluster.role === "primary" && remotesOf(cluster.name, this.topology).length > 0,
                         address: member.eastWest.address,
                         allowedSourceRanges: member.eastWest.sourceRanges,
-                        charts: this.gatewayCharts(cluster),
-                        injectedBy: this.controlPlanes.get(cluster.name)!.defaultRevision,
-                        provider: cluster.provider,
-                        nodesReady: cluster.nodesReady,
-                        injectionReady: this.injectionReady(cluster)!,
+                        ...this.gatewayBasics(cluster),
                     },
                     { parent: this, aliases: movedFromStackRoot() },
                 ),
@@ -580,6 +576,17 @@ export class IstioMesh extends pulumi.ComponentResource {
         }
         // A cluster not attached yet gets its tag too: its unrevisioned istiod gives up its webhook with the tag's move.
         for (const cluster of this.installed.filter((c) => !this.tags.has(c.name))) this.installRevisionTag(cluster);
+    }
+
+    /** What every gateway of a cluster shares: its charts and injector, provider, and when it may start. */
+    private gatewayBasics(cluster: MeshCluster) {
+        return {
+            charts: this.gatewayCharts(cluster),
+            injectedBy: this.controlPlanes.get(cluster.name)!.defaultRevision,
+            provider: cluster.provider,
+            nodesReady: cluster.nodesReady,
+            injectionReady: this.injectionReady(cluster)!,
+        };
     }
 
     /** Zero trust by default: mesh-wide mTLS on every primary (it governs its remotes too). */
@@ -606,11 +613,7 @@ export class IstioMesh extends pulumi.ComponentResource {
                         allowedSourceRanges: member.ingress!.sourceRanges,
                         https: member.ingress!.https,
                         adoptsExistingObjects: cluster.adoptsExistingObjects,
-                        charts: this.gatewayCharts(cluster),
-                        injectedBy: this.controlPlanes.get(cluster.name)!.defaultRevision,
-                        provider: cluster.provider,
-                        nodesReady: cluster.nodesReady,
-                        injectionReady: this.injectionReady(cluster)!,
+                        ...this.gatewayBasics(cluster),
                     },
                     { parent: this, aliases: movedFromStackRoot() },
                 ),
