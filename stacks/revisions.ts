@@ -189,12 +189,7 @@ export { unrevisioned };
  * reads the outputs of its last completed update.
  */
 export async function readPreviousRun(): Promise<Map<string, PublishedRevisions>> {
-    let name = pulumi.getStack();
-    try {
-        name = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
-    } catch {
-        // The mock engine knows no organization: the bare name reads the same stack.
-    }
+    const name = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
     const self = new pulumi.StackReference("previous-run", { name });
     const clusters = (await self.getOutputDetails("clusters")).value as Record<string, PublishedRevisions> | undefined;
     return new Map(

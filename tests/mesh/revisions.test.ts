@@ -42,7 +42,12 @@ const clusters = ["eks-west", "aks-east", "gke-central"];
 /** One run of the program; `previous` is what this stack published in its last run. */
 async function run(config: Record<string, unknown>, previous?: MeshOutputs): Promise<{ rec: Recorder; outputs: MeshOutputs }> {
     const published: Record<string, PublishedStack> = previous
-        ? { dev: { outputs: await plain(previous), secretOutputNames: ["kubeconfigs", "remoteSecrets", "caBundles"] } }
+        ? {
+              "organization/istio-multicloud/dev": {
+                  outputs: await plain(previous),
+                  secretOutputNames: ["kubeconfigs", "remoteSecrets", "caBundles"],
+              },
+          }
         : {};
     const rec = startMockEngine(config, { secretKeys: ["kubeconfigs"], publishedStacks: published });
     const outputs = await buildMesh();
@@ -479,7 +484,7 @@ describe("a canary upgrade of a mesh split over two stacks", () => {
     /** One stack's run: it reads its peer's last outputs and, as its previous run, its own. */
     async function pass(stack: "east-team" | "west-team", config: Record<string, unknown>, own?: Run, peer?: Run): Promise<Run> {
         const stacks: Record<string, PublishedStack> = {};
-        if (own) stacks[stack] = own.published;
+        if (own) stacks[`organization/istio-multicloud/${stack}`] = own.published;
         if (peer) stacks[stack === "east-team" ? WEST : EAST] = peer.published;
         const rec = startMockEngine(config, { stack, secretKeys: ["kubeconfigs"], publishedStacks: stacks });
         const outputs = await buildMesh();

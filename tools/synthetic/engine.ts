@@ -149,6 +149,8 @@ export interface MockEngineOptions {
     secretKeys?: string[];
     /** Provider answers; default the synthetic cloud (`cloudMocks`). */
     mocks?: pulumi.runtime.Mocks;
+    /** Organization the program sees (`pulumi.getOrganization()`); default `organization`, the local backend's. */
+    organization?: string;
     /** Outputs of the other stacks the program reads, by fully qualified name; none by default. */
     publishedStacks?: Record<string, PublishedStack>;
 }
@@ -169,7 +171,13 @@ export function startMockEngine(config: Record<string, unknown>, options: MockEn
     );
     publishedStacks.clear();
     for (const [name, stack] of Object.entries(options.publishedStacks ?? {})) publishedStacks.set(name, stack);
-    pulumi.runtime.setMocks(options.mocks ?? cloudMocks, "istio-multicloud", options.stack ?? "dev", false);
+    pulumi.runtime.setMocks(
+        options.mocks ?? cloudMocks,
+        "istio-multicloud",
+        options.stack ?? "dev",
+        false,
+        options.organization ?? "organization",
+    );
     const registrations: Registration[] = [];
     const byMockUrn = new Map<string, Registration>();
     const toEngineUrn = (mockUrn: string) => byMockUrn.get(mockUrn)?.engineUrn ?? mockUrn;
