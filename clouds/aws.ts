@@ -2,10 +2,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { EksCluster } from "../components/clusters/eks";
+import { accessEntryKey, EksCluster } from "../components/clusters/eks";
 import type { ClusterConfig } from "../stacks/config";
 import type { NodeShape } from "../stacks/nodeSizes";
-import { awsRegions, regionListSource } from "../stacks/regions";
+import { awsRegions, awsZoneCounts, regionListSource } from "../stacks/regions";
 import { isLoadBalancer, isType } from "../tools/plan/durationRules";
 import { awsCalls, awsResources } from "../tools/synthetic/outputs/aws";
 import { CloudModule, createdCluster, createdVersion, sharedDurations, sizing } from "./cloud";
@@ -14,6 +14,33 @@ import { CloudModule, createdCluster, createdVersion, sharedDurations, sizing } 
 export const minEksZones = 2;
 /** Availability zones of an EKS cluster unless configured. */
 export const defaultZones = 2;
+
+/** Default AWS quota of Elastic IPs per region. */
+export const elasticIpQuota = 5;
+
+/**
+ * Elastic IPs one EKS cluster takes: its NAT gateways plus one per public subnet for each NLB
+ * (east-west, and ingress when on).
+ */
+export function elasticIpsOf(cluster: Pick<ClusterConfig, "zones" | "singleNatGateway" | "ingress">): number {
+    const nat = cluster.singleNatGateway ? 1 : cluster.zones;
+    return nat + cluster.zones * (cluster.ingress ? 2 : 1);
+}
+
+/** Why an EKS admin ARN cannot be an access entry's principal, if it cannot. */
+function awsPrincipalProblem(arn: string): string | undefined {
+    const m = /^arn:(aws[a-z-]*):(iam|sts)::(\d{12}):(.+)$/.exec(arn);
+    if (!m) return undefined; // the schema reports the form
+    const [, partition, service, account, resource] = m;
+    if (service === "sts") {
+        const role = /^assumed-role\/([^/]+)\//.exec(resource)?.[1];
+        return role
+            ? `is an STS assumed-role session, which EKS access entries refuse; use the role's ARN, arn:${partition}:iam::${account}:role/${role} (with the role's path, if it has one)`
+            : "is an STS principal, which EKS access entries refuse; use the ARN of an IAM role or user";
+    }
+    if (!/^(role|user)\/\S+$/.test(resource)) return "is neither an IAM role nor an IAM user; EKS access entries take only those";
+    return undefined;
+}
 
 // Burstable AWS t-family sizes do not follow the vCPU x ratio rule of the other families.
 const awsBurstable: Record<string, NodeShape> = {
@@ -151,6 +178,45 @@ export const awsCloud: CloudModule<typeof variant> = {
                 loadBalancerAddresses: common.loadBalancerAddresses,
             });
     },
+    rules: {
+        version: (c, at, minor) =>
+            /^1\.\d+\.\d+$/.test(c.kubernetesVersion!)
+                ? `${at}.kubernetesVersion: ${JSON.stringify(c.kubernetesVersion)} has a patch; EKS takes major.minor only (use "1.${minor}", EKS applies patches itself)`
+                : undefined,
+        cluster(c, at) {
+            const problems: string[] = [];
+            const warnings: string[] = [];
+            const zones = c.region ? awsZoneCounts[c.region] : undefined;
+            if (zones !== undefined && c.zones > zones) {
+                problems.push(
+                    `${at}.zones: ${c.zones} is more than the ${zones} availability zones ${c.region} offers an account (1 to ${zones}; per-region counts in stacks/regions.ts)`,
+                );
+            }
+            if (c.role === "remote") {
+                warnings.push(
+                    `${at}: an EKS cluster as a remote is a risk: upstream reports its API server's webhook calls to a public IP being refused, so sidecar injection may fail (prefer EKS as a primary)`,
+                );
+            }
+            return { problems, warnings };
+        },
+        // Elastic IPs per AWS region: NAT gateways plus each east-west gateway's addresses.
+        quotas(own) {
+            const byRegion = new Map<string, ClusterConfig[]>();
+            for (const { c } of own.filter(({ c }) => c.region)) byRegion.set(c.region!, [...(byRegion.get(c.region!) ?? []), c]);
+            const warnings: string[] = [];
+            for (const [region, inRegion] of byRegion) {
+                const needed = inRegion.reduce((n, c) => n + elasticIpsOf(c), 0);
+                if (needed >= elasticIpQuota) {
+                    warnings.push(
+                        `Elastic IPs: the EKS clusters in ${region} (${inRegion.map((c) => c.name).join(", ")}) need ${needed} Elastic IPs (NAT gateways and gateway addresses), ` +
+                            `reaching the default quota of ${elasticIpQuota} per region; Elastic IPs of other stacks in the account count too. Request a quota increase, set singleNatGateway, or use fewer zones (at least 2).`,
+                    );
+                }
+            }
+            return { warnings };
+        },
+    },
+    adminPrincipals: { problem: awsPrincipalProblem, resourceName: accessEntryKey, what: "EKS access entry" },
     plan: { eastWestAddressKind: "Elastic IP", allocatesAddresses: true },
     durations: [
         {

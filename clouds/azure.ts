@@ -72,6 +72,8 @@ export const azureCloud: CloudModule<typeof variant> = {
                 loadBalancerAddresses: common.loadBalancerAddresses,
             });
     },
+    // Role assignments are named after the object ID, in any case.
+    adminPrincipals: { resourceName: (id) => id.toLowerCase(), what: "AKS role assignment" },
     plan: { eastWestAddressKind: "static public IP", allocatesAddresses: true },
     durations: [
         {

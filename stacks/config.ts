@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { Cloud, MeshRole } from "../components/clusters/cluster";
 import { allClouds, cloudModule, clusterSchema, clusterVariants } from "../clouds";
-import { defaultZones, minEksZones } from "../clouds/aws";
+import { defaultZones, elasticIpQuota, elasticIpsOf, minEksZones } from "../clouds/aws";
 import { clusterDefaults, ipv4 } from "../clouds/cloud";
 import { defaultChartRepository, defaultImageHub, defaultIstioVersion } from "./istioReleases";
 import { checkMeshConfig, helloworldDefaults, redactor } from "./configRules";
@@ -18,10 +18,7 @@ import { checkRevisions, MeshRevisions, revisionExpectations, revisionsSchema } 
 export const configNamespace = "istio-multicloud";
 
 export { gcpNodeDiskDefaults, gcpSsdQuotaGb } from "../clouds/gcp";
-export { clusterSchema, clusterVariants, ipv4, minEksZones };
-
-/** Default AWS quota of Elastic IPs per region. */
-export const elasticIpQuota = 5;
+export { clusterSchema, clusterVariants, elasticIpQuota, elasticIpsOf, ipv4, minEksZones };
 
 export const defaults = {
     meshId: "mesh1",
@@ -439,7 +436,7 @@ const keysAt: Record<string, string[]> = {
         "diskType",
         "creatorArn",
     ],
-    adminPrincipals: ["aws", "azure", "gcp"],
+    adminPrincipals: allClouds().flatMap((m) => (m.adminPrincipals ? [m.name] : [])),
     trafficPolicy: ["localityFailover", "versionHeader"],
     ingressTls: ["host", "credentialName"],
     peers: ["name", "stack", "role", "network", "primary"],
@@ -618,13 +615,4 @@ export function rawMeshConfig(values: Record<string, string>): Record<string, un
         if (["meshId", "istioVersion", "chartRepository", "imageHub", "mtlsMode", "defaultRevision"].includes(key)) raw[key] = value;
     }
     return raw;
-}
-
-/**
- * Elastic IPs one EKS cluster takes: its NAT gateways plus one per public subnet for each NLB
- * (east-west, and ingress when on).
- */
-export function elasticIpsOf(cluster: Pick<ClusterConfig, "zones" | "singleNatGateway" | "ingress">): number {
-    const nat = cluster.singleNatGateway ? 1 : cluster.zones;
-    return nat + cluster.zones * (cluster.ingress ? 2 : 1);
 }
