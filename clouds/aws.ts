@@ -113,7 +113,10 @@ export const awsCloud: CloudModule<typeof variant> = {
     title: "AWS EKS",
     variant,
     keyDocs: {
-        zones: { doc: "availability zones, 2 to 4 (EKS needs two; a public and a private subnet each), at most what the region offers" },
+        zones: {
+            doc: "availability zones, 2 to 4 (EKS needs two; a public and a private subnet each), at most what the region offers",
+            tooSmall: `is too few: EKS needs subnets in at least ${minEksZones} availability zones (${minEksZones} to 4)`,
+        },
         singleNatGateway: { doc: "one NAT gateway instead of one per zone (saves Elastic IPs and cost)" },
         creatorArn: {
             doc: "IAM role or user ARN that created the EKS cluster, for clusters deployed before the program recorded its creator; EKS gives it admin itself, so no access entry is declared for it",

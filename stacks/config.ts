@@ -56,6 +56,8 @@ export interface KeyDoc {
     typeText?: string;
     /** A secret: errors name the key and what is wrong, never its value. */
     secret?: boolean;
+    /** Why a value under the key's minimum is refused, as the message's rest after the value. */
+    tooSmall?: string;
 }
 
 type CloudName = keyof typeof clusterVariants;
@@ -484,14 +486,15 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, isSecret: (path: R
         case "invalid_format":
             if (secret) return `${at}: is not ${expectations[generic] ?? issue.format} ${secretNote}`;
             return `${at}: ${show(value)} is not valid (expected ${expectations[generic] ?? issue.format})`;
-        case "too_small":
-            if (generic === "clusters.zones") {
-                return `${at}: ${show(value)} is too few: EKS needs subnets in at least ${minEksZones} availability zones (${minEksZones} to 4)`;
-            }
+        case "too_small": {
+            // A cluster key whose cloud says why it has its minimum (EKS: two zones).
+            const tooSmall = generic.startsWith("clusters.") ? allClusterDocs[generic.slice("clusters.".length)]?.tooSmall : undefined;
+            if (tooSmall) return `${at}: ${show(value)} ${tooSmall}`;
             if (Array.isArray(value)) return `${at}: needs at least ${issue.minimum} entr${issue.minimum === 1 ? "y" : "ies"}`;
             if (typeof value === "string") return `${at}: must not be empty`;
             if (secret) return `${at}: is too small (minimum ${issue.minimum}) ${secretNote}`;
             return `${at}: ${show(value)} is too small (minimum ${issue.minimum})`;
+        }
         case "too_big":
             if (secret) return `${at}: is too large (maximum ${issue.maximum}) ${secretNote}`;
             return `${at}: ${show(value)} is too large (maximum ${issue.maximum})`;

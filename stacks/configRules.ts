@@ -5,7 +5,7 @@
  */
 import { createPrivateKey, X509Certificate } from "crypto";
 import { allClouds, cloudModule } from "../clouds";
-import type { DerivedName, Findings, MeshRule, RegionCatalog, RuleContext } from "../clouds/cloud";
+import type { CloudModule, DerivedName, Findings, MeshRule, RegionCatalog, RuleContext } from "../clouds/cloud";
 import { kubeconfigProblem } from "../clouds/existing";
 import { gcpProjectId } from "../clouds/gcp";
 import type { Cloud, MeshRole } from "../components/clusters/cluster";
@@ -170,11 +170,11 @@ export function checkMeshConfig(
         ? { minor: revisionCheck.kubernetes.minors, kubernetes: revisionCheck.kubernetes }
         : (istioMinorOf(input.istioVersion) ?? istioMinors[istioMinors.length - 1]);
     const kubernetesMinors = { ...istioMinor.kubernetes, remoteMin: Math.max(remoteKubernetesMin, istioMinor.kubernetes.min) };
-    // kind API servers and MetalLB addresses live on this machine's Docker network: clouds cannot reach them.
+    // What a cluster outside the clouds (kind) cannot mesh with.
     const inCloud = [...new Set(config.clusters.filter((c) => cloudModule(c.cloud).inCloud).map((c) => c.cloud))];
     const rules: RuleContext = { input, config, context, kubernetesMinors, inCloud };
     // A mesh-wide hook, called for every cloud in registry order with its clusters.
-    const meshRules = (hook: (m: ReturnType<typeof allClouds>[number]) => MeshRule | undefined) => {
+    const meshRules = (hook: (m: CloudModule) => MeshRule | undefined) => {
         for (const m of allClouds()) {
             const own = config.clusters.flatMap((c, i) => (c.cloud === m.name ? [{ c, at: `clusters[${i}]` }] : []));
             found(hook(m)?.(own, rules));
@@ -394,7 +394,7 @@ export function checkMeshConfig(
         if (!m.adminPrincipals) continue;
         const { problem, resourceName, what } = m.adminPrincipals;
         const key = `adminPrincipals.${m.name}`;
-        const ids = (input.adminPrincipals as Record<string, string[]>)[m.name];
+        const ids = (input.adminPrincipals as Record<string, string[] | undefined>)[m.name] ?? [];
         ids.forEach((id, i) => {
             const p = problem?.(id);
             if (p) problems.push(`${key}[${i}]: ${show(id)} ${p}`);
