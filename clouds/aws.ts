@@ -219,7 +219,15 @@ export const awsCloud: CloudModule<typeof variant> = {
             return { warnings };
         },
     },
-    adminPrincipals: { problem: awsPrincipalProblem, resourceName: accessEntryKey, what: "EKS access entry" },
+    adminPrincipals: {
+        schema: z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:\S+$/),
+        called: "IAM ARNs",
+        expected: "IAM ARNs such as arn:aws:iam::123456789012:role/ci",
+        note: "EKS admins as role ARNs (not `sts` assumed-role sessions)",
+        problem: awsPrincipalProblem,
+        resourceName: accessEntryKey,
+        what: "EKS access entry",
+    },
     plan: { eastWestAddressKind: "Elastic IP", allocatesAddresses: true },
     durations: [
         {

@@ -166,6 +166,14 @@ export interface CloudRules {
 
 /** What `adminPrincipals.<cloud>` grants: each principal becomes a resource per cluster. */
 export interface AdminPrincipalRules {
+    /** The form of one principal; the schema refuses another. */
+    schema: z.ZodString;
+    /** What the principals are, for the reference: `IAM ARNs`. */
+    called: string;
+    /** What a valid one looks like, for messages: `IAM ARNs such as arn:aws:iam::123456789012:role/ci`. */
+    expected: string;
+    /** What the reference adds of them, after "no duplicates". */
+    note?: string;
     /** Why a principal cannot be granted, as the message's rest after its value; undefined when it can. */
     problem?: (id: string) => string | undefined;
     /** The name of the resource a principal becomes: two of one name would be one resource. */

@@ -190,6 +190,9 @@ export const gcpCloud: CloudModule<typeof variant> = {
         },
     },
     adminPrincipals: {
+        schema: z.string().regex(/^(user|serviceAccount|group|domain|principal|principalSet):\S+$/),
+        called: "IAM members",
+        expected: "IAM members such as serviceAccount:ci@my-project.iam.gserviceaccount.com",
         problem: (member) => {
             const problem = gcpMemberProblem(member);
             return problem && `is not a valid IAM member: ${problem}`;

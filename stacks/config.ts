@@ -14,6 +14,9 @@ import { defaultChartRepository, defaultImageHub, defaultIstioVersion } from "./
 import { checkMeshConfig, helloworldDefaults, redactor } from "./configRules";
 import { checkRevisions, MeshRevisions, revisionExpectations, revisionsSchema } from "./revisions";
 
+/** The clouds that grant cluster admin to `adminPrincipals.<cloud>`, in registry order. */
+const adminClouds = allClouds().flatMap((m) => (m.adminPrincipals ? [{ name: m.name, adminPrincipals: m.adminPrincipals }] : []));
+
 /** Config namespace of every key this program reads. */
 export const configNamespace = "istio-multicloud";
 
@@ -244,15 +247,14 @@ export const topFields = {
         typeText: "secret map",
         secret: true,
     },
+    // One key per cloud that grants cluster admin (its module's adminPrincipals).
     adminPrincipals: {
         schema: z
-            .strictObject({
-                aws: z.array(z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:\S+$/)).default([]),
-                azure: z.array(z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)).default([]),
-                gcp: z.array(z.string().regex(/^(user|serviceAccount|group|domain|principal|principalSet):\S+$/)).default([]),
-            })
-            .default({ aws: [], azure: [], gcp: [] }),
-        doc: "`{aws: [IAM ARNs], azure: [Entra object IDs], gcp: [IAM members]}` granted cluster admin on every created cluster (e.g. the CI identity); no duplicates, EKS admins as role ARNs (not `sts` assumed-role sessions)",
+            .strictObject(Object.fromEntries(adminClouds.map((m) => [m.name, z.array(m.adminPrincipals.schema).default([])])))
+            .default(Object.fromEntries(adminClouds.map((m) => [m.name, []]))),
+        doc:
+            `\`{${adminClouds.map((m) => `${m.name}: [${m.adminPrincipals.called}]`).join(", ")}}\` granted cluster admin on every created cluster (e.g. the CI identity); ` +
+            ["no duplicates", ...adminClouds.flatMap((m) => m.adminPrincipals.note ?? [])].join(", "),
         defaultText: "none",
     },
 } satisfies Record<string, KeyDoc & { schema: z.ZodType }>;
@@ -392,9 +394,7 @@ const expectations: Record<string, string> = {
     istioVersion: `a full Istio version such as ${defaultIstioVersion}`,
     chartRepository: "an https:// or oci:// URL",
     imageHub: `an image registry path without scheme or tag, such as ${defaultImageHub} or 123456789012.dkr.ecr.us-west-2.amazonaws.com/istio`,
-    "adminPrincipals.aws": "IAM ARNs such as arn:aws:iam::123456789012:role/ci",
-    "adminPrincipals.azure": "Entra object IDs (GUIDs)",
-    "adminPrincipals.gcp": "IAM members such as serviceAccount:ci@my-project.iam.gserviceaccount.com",
+    ...Object.fromEntries(adminClouds.map((m) => [`adminPrincipals.${m.name}`, m.adminPrincipals.expected])),
     "clusters.eastWestSourceRanges": "IPv4 CIDRs such as 203.0.113.0/24",
     "clusters.nodeImage": "a kind node image such as kindest/node:v1.34.0",
     "clusters.creatorArn": "the IAM role or user ARN that created the EKS cluster, such as arn:aws:iam::123456789012:role/admin",
@@ -438,7 +438,7 @@ const keysAt: Record<string, string[]> = {
         "diskType",
         "creatorArn",
     ],
-    adminPrincipals: allClouds().flatMap((m) => (m.adminPrincipals ? [m.name] : [])),
+    adminPrincipals: adminClouds.map((m) => m.name),
     trafficPolicy: ["localityFailover", "versionHeader"],
     ingressTls: ["host", "credentialName"],
     peers: ["name", "stack", "role", "network", "primary"],
