@@ -121,6 +121,7 @@ export const awsCloud: CloudModule<typeof variant> = {
         creatorArn: {
             doc: "IAM role or user ARN that created the EKS cluster, for clusters deployed before the program recorded its creator; EKS gives it admin itself, so no access entry is declared for it",
             defaultText: "recorded in state at creation",
+            expected: "the IAM role or user ARN that created the EKS cluster, such as arn:aws:iam::123456789012:role/admin",
         },
     },
     defaultNodeSize: "m5.large",

@@ -22,6 +22,7 @@ export const kindCloud: CloudModule<typeof variant> = {
         nodeImage: {
             doc: "node image such as `kindest/node:v1.34.0`; its tag is the Kubernetes version (1.33+ on a remote)",
             defaultText: "kind's default",
+            expected: "a kind node image such as kindest/node:v1.34.0",
         },
     },
     // A kind cluster's Kubernetes version is its node image's tag.

@@ -61,6 +61,8 @@ export interface KeyDoc {
     secret?: boolean;
     /** Why a value under the key's minimum is refused, as the message's rest after the value. */
     tooSmall?: string;
+    /** What a value of the right form looks like, for the schema's format messages. */
+    expected?: string;
 }
 
 type CloudName = keyof typeof clusterVariants;
@@ -396,8 +398,8 @@ const expectations: Record<string, string> = {
     imageHub: `an image registry path without scheme or tag, such as ${defaultImageHub} or 123456789012.dkr.ecr.us-west-2.amazonaws.com/istio`,
     ...Object.fromEntries(adminClouds.map((m) => [`adminPrincipals.${m.name}`, m.adminPrincipals.expected])),
     "clusters.eastWestSourceRanges": "IPv4 CIDRs such as 203.0.113.0/24",
-    "clusters.nodeImage": "a kind node image such as kindest/node:v1.34.0",
-    "clusters.creatorArn": "the IAM role or user ARN that created the EKS cluster, such as arn:aws:iam::123456789012:role/admin",
+    // A cloud's own cluster keys say it in their module's keyDocs.
+    ...Object.fromEntries(Object.entries(allClusterDocs).flatMap(([k, d]) => (d.expected ? [[`clusters.${k}`, d.expected]] : []))),
     "clusters.ingressSourceRanges": "IPv4 CIDRs such as 203.0.113.0/24",
     "ingressTls.host": "a DNS name such as hello.example.com",
     "ingressTls.credentialName": "the name of a TLS Secret in istio-ingress, such as hello-tls",
