@@ -2,10 +2,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { EksCluster } from "../components/clusters/eks";
+import { accessEntryKey, EksCluster } from "../components/clusters/eks";
 import type { ClusterConfig } from "../stacks/config";
 import type { NodeShape } from "../stacks/nodeSizes";
-import { awsRegions, regionListSource } from "../stacks/regions";
+import { awsRegions, awsZoneCounts, regionListSource } from "../stacks/regions";
 import { isLoadBalancer, isType } from "../tools/plan/durationRules";
 import { awsCalls, awsResources } from "../tools/synthetic/outputs/aws";
 import { CloudModule, createdCluster, createdVersion, sharedDurations, sizing } from "./cloud";
@@ -14,6 +14,33 @@ import { CloudModule, createdCluster, createdVersion, sharedDurations, sizing } 
 export const minEksZones = 2;
 /** Availability zones of an EKS cluster unless configured. */
 export const defaultZones = 2;
+
+/** Default AWS quota of Elastic IPs per region. */
+export const elasticIpQuota = 5;
+
+/**
+ * Elastic IPs one EKS cluster takes: its NAT gateways plus one per public subnet for each NLB
+ * (east-west, and ingress when on).
+ */
+export function elasticIpsOf(cluster: Pick<ClusterConfig, "zones" | "singleNatGateway" | "ingress">): number {
+    const nat = cluster.singleNatGateway ? 1 : cluster.zones;
+    return nat + cluster.zones * (cluster.ingress ? 2 : 1);
+}
+
+/** Why an EKS admin ARN cannot be an access entry's principal, if it cannot. */
+function awsPrincipalProblem(arn: string): string | undefined {
+    const m = /^arn:(aws[a-z-]*):(iam|sts)::(\d{12}):(.+)$/.exec(arn);
+    if (!m) return undefined; // the schema reports the form
+    const [, partition, service, account, resource] = m;
+    if (service === "sts") {
+        const role = /^assumed-role\/([^/]+)\//.exec(resource)?.[1];
+        return role
+            ? `is an STS assumed-role session, which EKS access entries refuse; use the role's ARN, arn:${partition}:iam::${account}:role/${role} (with the role's path, if it has one)`
+            : "is an STS principal, which EKS access entries refuse; use the ARN of an IAM role or user";
+    }
+    if (!/^(role|user)\/\S+$/.test(resource)) return "is neither an IAM role nor an IAM user; EKS access entries take only those";
+    return undefined;
+}
 
 // Burstable AWS t-family sizes do not follow the vCPU x ratio rule of the other families.
 const awsBurstable: Record<string, NodeShape> = {
@@ -86,11 +113,15 @@ export const awsCloud: CloudModule<typeof variant> = {
     title: "AWS EKS",
     variant,
     keyDocs: {
-        zones: { doc: "availability zones, 2 to 4 (EKS needs two; a public and a private subnet each), at most what the region offers" },
+        zones: {
+            doc: "availability zones, 2 to 4 (EKS needs two; a public and a private subnet each), at most what the region offers",
+            tooSmall: `is too few: EKS needs subnets in at least ${minEksZones} availability zones (${minEksZones} to 4)`,
+        },
         singleNatGateway: { doc: "one NAT gateway instead of one per zone (saves Elastic IPs and cost)" },
         creatorArn: {
             doc: "IAM role or user ARN that created the EKS cluster, for clusters deployed before the program recorded its creator; EKS gives it admin itself, so no access entry is declared for it",
             defaultText: "recorded in state at creation",
+            expected: "the IAM role or user ARN that created the EKS cluster, such as arn:aws:iam::123456789012:role/admin",
         },
     },
     defaultNodeSize: "m5.large",
@@ -150,6 +181,53 @@ export const awsCloud: CloudModule<typeof variant> = {
                 adminPrincipalArns: config.adminPrincipals.aws.filter((arn) => arn !== creators.get(c.name)),
                 loadBalancerAddresses: common.loadBalancerAddresses,
             });
+    },
+    rules: {
+        version: (c, at, minor) =>
+            /^1\.\d+\.\d+$/.test(c.kubernetesVersion!)
+                ? `${at}.kubernetesVersion: ${JSON.stringify(c.kubernetesVersion)} has a patch; EKS takes major.minor only (use "1.${minor}", EKS applies patches itself)`
+                : undefined,
+        cluster(c, at) {
+            const problems: string[] = [];
+            const warnings: string[] = [];
+            const zones = c.region ? awsZoneCounts[c.region] : undefined;
+            if (zones !== undefined && c.zones > zones) {
+                problems.push(
+                    `${at}.zones: ${c.zones} is more than the ${zones} availability zones ${c.region} offers an account (1 to ${zones}; per-region counts in stacks/regions.ts)`,
+                );
+            }
+            if (c.role === "remote") {
+                warnings.push(
+                    `${at}: an EKS cluster as a remote is a risk: upstream reports its API server's webhook calls to a public IP being refused, so sidecar injection may fail (prefer EKS as a primary)`,
+                );
+            }
+            return { problems, warnings };
+        },
+        // Elastic IPs per AWS region: NAT gateways plus each east-west gateway's addresses.
+        quotas(own) {
+            const byRegion = new Map<string, ClusterConfig[]>();
+            for (const { c } of own.filter(({ c }) => c.region)) byRegion.set(c.region!, [...(byRegion.get(c.region!) ?? []), c]);
+            const warnings: string[] = [];
+            for (const [region, inRegion] of byRegion) {
+                const needed = inRegion.reduce((n, c) => n + elasticIpsOf(c), 0);
+                if (needed >= elasticIpQuota) {
+                    warnings.push(
+                        `Elastic IPs: the EKS clusters in ${region} (${inRegion.map((c) => c.name).join(", ")}) need ${needed} Elastic IPs (NAT gateways and gateway addresses), ` +
+                            `reaching the default quota of ${elasticIpQuota} per region; Elastic IPs of other stacks in the account count too. Request a quota increase, set singleNatGateway, or use fewer zones (at least 2).`,
+                    );
+                }
+            }
+            return { warnings };
+        },
+    },
+    adminPrincipals: {
+        schema: z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:\S+$/),
+        called: "IAM ARNs",
+        expected: "IAM ARNs such as arn:aws:iam::123456789012:role/ci",
+        note: "EKS admins as role ARNs (not `sts` assumed-role sessions)",
+        problem: awsPrincipalProblem,
+        resourceName: accessEntryKey,
+        what: "EKS access entry",
     },
     plan: { eastWestAddressKind: "Elastic IP", allocatesAddresses: true },
     durations: [

@@ -72,6 +72,14 @@ export const azureCloud: CloudModule<typeof variant> = {
                 loadBalancerAddresses: common.loadBalancerAddresses,
             });
     },
+    // Role assignments are named after the object ID, in any case.
+    adminPrincipals: {
+        schema: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
+        called: "Entra object IDs",
+        expected: "Entra object IDs (GUIDs)",
+        resourceName: (id) => id.toLowerCase(),
+        what: "AKS role assignment",
+    },
     plan: { eastWestAddressKind: "static public IP", allocatesAddresses: true },
     durations: [
         {

@@ -107,6 +107,81 @@ export interface CloudResolved {
     nodeDisk?: { sizeGb: number; type: string; explicit: boolean };
 }
 
+/** What a rule found: problems refuse the config, warnings are shown and let it pass. */
+export interface Findings {
+    problems?: string[];
+    warnings?: string[];
+}
+
+/** What a cloud's rules are told beyond its clusters. */
+export interface RuleContext {
+    /** The stack config as written, defaults applied. */
+    input: MeshConfigInput;
+    /** The resolved config. */
+    config: MeshConfig;
+    /** What the program knows beyond the stack's keys. */
+    context: ConfigContext;
+    /** Kubernetes minors the configured Istio supports; `remoteMin`: the oldest a remote may run. */
+    kubernetesMinors: { min: number; max: number; remoteMin: number };
+    /** The clouds of this stack's clusters run in a cloud (`inCloud`), in order of first appearance. */
+    inCloud: Cloud[];
+}
+
+/** A cluster entry of a cloud, with where the config has it: `clusters[2]`. */
+export interface PlacedCluster {
+    c: ClusterConfig;
+    at: string;
+}
+
+/** A rule on one cluster entry; `raw` is the entry as written (to tell a set key from a default). */
+export type ClusterRule = (c: ClusterConfig, at: string, rules: RuleContext & { raw: Record<string, unknown> }) => Findings;
+
+/** A rule on a cloud's clusters together (every cloud is called, with none of its clusters too). */
+export type MeshRule = (own: PlacedCluster[], rules: RuleContext) => Findings;
+
+/**
+ * The rules of a cloud beyond its schema. stacks/configRules.ts calls each hook at its place
+ * among the rules every cloud shares, so that messages come in the order a reader meets the keys.
+ */
+export interface CloudRules {
+    /** Per cluster, after its role: what the program needs to reach it (existing: its kubeconfig). */
+    access?: ClusterRule;
+    /** Per cluster, after its gateway addresses: the addresses the cloud does not allocate (kind). */
+    addresses?: ClusterRule;
+    /** The key that sets a cluster's Kubernetes version, when not `kubernetesVersion` (kind: its node image). */
+    versionKey?: "nodeImage";
+    /** Last of the version checks, on a version Istio supports: the cloud's form of it (EKS takes no patch). */
+    version?: (c: ClusterConfig, at: string, minor: number) => string | undefined;
+    /** Per cluster, after its node size: the cloud's own limits (zones, project, roles). */
+    cluster?: ClusterRule;
+    /** Mesh-wide, after peers and the root CA: config the stack holds apart from its clusters (kubeconfigs). */
+    stack?: MeshRule;
+    /** Mesh-wide, next: clusters its clusters cannot mesh with (kind: those in a cloud). */
+    neighbours?: MeshRule;
+    /** Mesh-wide, next: what the remotes of its primaries need of them. */
+    primaries?: MeshRule;
+    /** Mesh-wide, after gateway addresses: quotas its clusters share. */
+    quotas?: MeshRule;
+}
+
+/** What `adminPrincipals.<cloud>` grants: each principal becomes a resource per cluster. */
+export interface AdminPrincipalRules {
+    /** The form of one principal; the schema refuses another. */
+    schema: z.ZodString;
+    /** What the principals are, for the reference: `IAM ARNs`. */
+    called: string;
+    /** What a valid one looks like, for messages: `IAM ARNs such as arn:aws:iam::123456789012:role/ci`. */
+    expected: string;
+    /** What the reference adds of them, after "no duplicates". */
+    note?: string;
+    /** Why a principal cannot be granted, as the message's rest after its value; undefined when it can. */
+    problem?: (id: string) => string | undefined;
+    /** The name of the resource a principal becomes: two of one name would be one resource. */
+    resourceName: (id: string) => string;
+    /** What that resource is, for messages: `EKS access entry`. */
+    what: string;
+}
+
 /** Everything the program knows of one cloud. */
 export interface CloudModule<V extends z.ZodType = z.ZodType> {
     /** The `cloud` value of a cluster entry. */
@@ -139,6 +214,10 @@ export interface CloudModule<V extends z.ZodType = z.ZodType> {
      * cloud provider per account and location, shared by the clusters there.
      */
     clusterFactory: (config: MeshConfig, own: ClusterConfig[]) => ClusterFactory | Promise<ClusterFactory>;
+    /** Its rules beyond the schema; absent: none. */
+    rules?: CloudRules;
+    /** Its key of `adminPrincipals`, when it grants cluster admin to listed principals. */
+    adminPrincipals?: AdminPrincipalRules;
     /** What the offline plan says of its clusters. */
     plan: {
         /** The static address a primary's east-west gateway takes. */

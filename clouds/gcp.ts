@@ -13,6 +13,44 @@ export const gcpSsdQuotaGb = 250;
 /** Boot disks of GKE nodes unless configured: pd-standard stays out of the SSD quota. */
 export const gcpNodeDiskDefaults = { sizeGb: 50, type: "pd-standard" };
 
+/** GCP zones a regional cluster's node pools usually span. */
+const gcpZonesPerRegion = 3;
+
+/** GCP project IDs: 6 to 30 lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen. */
+export const gcpProjectId = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
+const projectRule = "a GCP project ID: 6 to 30 lowercase letters, digits and '-', starting with a letter and not ending with '-'";
+
+/** The name of the GKE IAM binding of an admin member (components/clusters/gke.ts). */
+function gkeAdminName(member: string): string {
+    return member.replace(/[^A-Za-z0-9.@-]/g, "-");
+}
+
+const email = /^[^@\s:]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
+
+/** Why a GCP IAM member cannot be granted, if it cannot. */
+function gcpMemberProblem(member: string): string | undefined {
+    const [kind, ...rest] = member.split(":");
+    const id = rest.join(":");
+    switch (kind) {
+        case "user":
+        case "group":
+            return email.test(id) ? undefined : `${kind}: takes an email address (${kind}:alice@example.com)`;
+        case "serviceAccount":
+            return email.test(id) && /\.gserviceaccount\.com$/.test(id)
+                ? undefined
+                : "serviceAccount: takes a service account's email (serviceAccount:ci@my-project.iam.gserviceaccount.com)";
+        case "domain":
+            return /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/.test(id) ? undefined : "domain: takes a DNS domain (domain:example.com)";
+        case "principal":
+        case "principalSet":
+            return id.startsWith("//iam.googleapis.com/")
+                ? undefined
+                : `${kind}: takes a workload or workforce identifier (${kind}://iam.googleapis.com/...)`;
+        default:
+            return "use user:, group:, serviceAccount:, domain:, principal:// or principalSet://";
+    }
+}
+
 const gcpRatio: Record<string, number> = { standard: 4, highmem: 8, highcpu: 1 };
 // Families whose ratios differ from those: highcpu is 2 GB per vCPU from C3/N4 on, C4 standard 3.75.
 const gcpFamilyRatio: Record<string, Record<string, number>> = {
@@ -114,6 +152,53 @@ export const gcpCloud: CloudModule<typeof variant> = {
                 adminMembers: config.adminPrincipals.gcp,
                 loadBalancerAddresses: common.loadBalancerAddresses,
             });
+    },
+    rules: {
+        cluster(c, at, { raw }) {
+            if (c.project === undefined) return { problems: [`${at}.project: is required for cloud "gcp" when gcp:project is not set`] };
+            if (gcpProjectId.test(c.project)) return {};
+            return {
+                problems: [
+                    raw.project === undefined
+                        ? `gcp:project: ${JSON.stringify(c.project)} (the project of ${at}) is not ${projectRule}`
+                        : `${at}.project: ${JSON.stringify(c.project)} is not ${projectRule}`,
+                ],
+            };
+        },
+        // SSD quota per GCP project and region: a regional cluster's disks in every zone, and at
+        // creation its temporary default pool (one node per zone).
+        quotas(own) {
+            const ssdByRegion = new Map<string, { gb: number; names: string[] }>();
+            for (const { c } of own.filter(({ c }) => c.nodeDisk && c.nodeDisk.type !== "pd-standard")) {
+                const key = `${c.project} ${c.region}`;
+                const entry = ssdByRegion.get(key) ?? { gb: 0, names: [] };
+                entry.gb += gcpZonesPerRegion * (c.nodeCount + 1) * c.nodeDisk!.sizeGb;
+                entry.names.push(c.name);
+                ssdByRegion.set(key, entry);
+            }
+            const warnings: string[] = [];
+            for (const [key, { gb, names }] of ssdByRegion) {
+                const [project, region] = key.split(" ");
+                if (gb > gcpSsdQuotaGb) {
+                    warnings.push(
+                        `SSD quota: the GKE clusters in ${project}/${region} (${names.join(", ")}) need up to ${gb} GB of SSD-backed node disks (${gcpZonesPerRegion} zones, the temporary default pool included), ` +
+                            `over the ${gcpSsdQuotaGb} GB SSD_TOTAL_GB of many new projects; other disks in the region count too. Request a quota increase or set diskType: pd-standard / a smaller diskSizeGb.`,
+                    );
+                }
+            }
+            return { warnings };
+        },
+    },
+    adminPrincipals: {
+        schema: z.string().regex(/^(user|serviceAccount|group|domain|principal|principalSet):\S+$/),
+        called: "IAM members",
+        expected: "IAM members such as serviceAccount:ci@my-project.iam.gserviceaccount.com",
+        problem: (member) => {
+            const problem = gcpMemberProblem(member);
+            return problem && `is not a valid IAM member: ${problem}`;
+        },
+        resourceName: gkeAdminName,
+        what: "GKE IAM binding",
     },
     plan: { eastWestAddressKind: "regional static address", allocatesAddresses: true },
     durations: [

@@ -22,6 +22,7 @@ export const kindCloud: CloudModule<typeof variant> = {
         nodeImage: {
             doc: "node image such as `kindest/node:v1.34.0`; its tag is the Kubernetes version (1.33+ on a remote)",
             defaultText: "kind's default",
+            expected: "a kind node image such as kindest/node:v1.34.0",
         },
     },
     // A kind cluster's Kubernetes version is its node image's tag.
@@ -36,6 +37,38 @@ export const kindCloud: CloudModule<typeof variant> = {
             nodeImage: c.nodeImage,
             loadBalancerAddresses: common.configuredAddresses,
         }),
+    rules: {
+        // MetalLB announces exactly the configured addresses: there is nothing to allocate.
+        addresses(c, at, { kubernetesMinors }) {
+            const problems: string[] = [];
+            const warnings: string[] = [];
+            if (c.eastWestAddress === undefined) {
+                problems.push(
+                    `${at}.eastWestAddress: required for cloud "kind" (a free IPv4 on kind's Docker network, see: docker network inspect kind)`,
+                );
+            }
+            if (c.ingress && c.ingressAddress === undefined) {
+                problems.push(`${at}.ingressAddress: required for cloud "kind" with ingress on (a free IPv4 on kind's Docker network)`);
+            }
+            if (c.nodeImage === undefined && c.role === "remote") {
+                warnings.push(
+                    `${at}.nodeImage: not set, so kind's default node image decides the Kubernetes version; a remote needs 1.${kubernetesMinors.remoteMin} or newer (e.g. kindest/node:v1.34.0)`,
+                );
+            }
+            return { problems, warnings };
+        },
+        versionKey: "nodeImage",
+        // kind API servers and MetalLB addresses live on this machine's Docker network: clouds cannot reach them.
+        neighbours: (own, { inCloud }) => ({
+            problems:
+                inCloud.length === 0
+                    ? []
+                    : own.map(
+                          ({ at }) =>
+                              `${at}.cloud: "kind" clusters mesh only with kind or existing clusters on the same Docker network (this stack also has ${inCloud.join(", ")})`,
+                      ),
+        }),
+    },
     plan: { eastWestAddressKind: "MetalLB address set as eastWestAddress", allocatesAddresses: false },
     durations: [
         {

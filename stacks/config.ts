@@ -8,20 +8,20 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { Cloud, MeshRole } from "../components/clusters/cluster";
 import { allClouds, cloudModule, clusterSchema, clusterVariants } from "../clouds";
-import { defaultZones, minEksZones } from "../clouds/aws";
+import { defaultZones, elasticIpQuota, elasticIpsOf, minEksZones } from "../clouds/aws";
 import { clusterDefaults, ipv4 } from "../clouds/cloud";
 import { defaultChartRepository, defaultImageHub, defaultIstioVersion } from "./istioReleases";
 import { checkMeshConfig, helloworldDefaults, redactor } from "./configRules";
 import { checkRevisions, MeshRevisions, revisionExpectations, revisionsSchema } from "./revisions";
 
+/** The clouds that grant cluster admin to `adminPrincipals.<cloud>`, in registry order. */
+const adminClouds = allClouds().flatMap((m) => (m.adminPrincipals ? [{ name: m.name, adminPrincipals: m.adminPrincipals }] : []));
+
 /** Config namespace of every key this program reads. */
 export const configNamespace = "istio-multicloud";
 
 export { gcpNodeDiskDefaults, gcpSsdQuotaGb } from "../clouds/gcp";
-export { clusterSchema, clusterVariants, ipv4, minEksZones };
-
-/** Default AWS quota of Elastic IPs per region. */
-export const elasticIpQuota = 5;
+export { clusterSchema, clusterVariants, elasticIpQuota, elasticIpsOf, ipv4, minEksZones };
 
 export const defaults = {
     meshId: "mesh1",
@@ -59,6 +59,10 @@ export interface KeyDoc {
     typeText?: string;
     /** A secret: errors name the key and what is wrong, never its value. */
     secret?: boolean;
+    /** Why a value under the key's minimum is refused, as the message's rest after the value. */
+    tooSmall?: string;
+    /** What a value of the right form looks like, for the schema's format messages. */
+    expected?: string;
 }
 
 type CloudName = keyof typeof clusterVariants;
@@ -245,15 +249,14 @@ export const topFields = {
         typeText: "secret map",
         secret: true,
     },
+    // One key per cloud that grants cluster admin (its module's adminPrincipals).
     adminPrincipals: {
         schema: z
-            .strictObject({
-                aws: z.array(z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:\S+$/)).default([]),
-                azure: z.array(z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)).default([]),
-                gcp: z.array(z.string().regex(/^(user|serviceAccount|group|domain|principal|principalSet):\S+$/)).default([]),
-            })
-            .default({ aws: [], azure: [], gcp: [] }),
-        doc: "`{aws: [IAM ARNs], azure: [Entra object IDs], gcp: [IAM members]}` granted cluster admin on every created cluster (e.g. the CI identity); no duplicates, EKS admins as role ARNs (not `sts` assumed-role sessions)",
+            .strictObject(Object.fromEntries(adminClouds.map((m) => [m.name, z.array(m.adminPrincipals.schema).default([])])))
+            .default(Object.fromEntries(adminClouds.map((m) => [m.name, []]))),
+        doc:
+            `\`{${adminClouds.map((m) => `${m.name}: [${m.adminPrincipals.called}]`).join(", ")}}\` granted cluster admin on every created cluster (e.g. the CI identity); ` +
+            ["no duplicates", ...adminClouds.flatMap((m) => m.adminPrincipals.note ?? [])].join(", "),
         defaultText: "none",
     },
 } satisfies Record<string, KeyDoc & { schema: z.ZodType }>;
@@ -393,12 +396,10 @@ const expectations: Record<string, string> = {
     istioVersion: `a full Istio version such as ${defaultIstioVersion}`,
     chartRepository: "an https:// or oci:// URL",
     imageHub: `an image registry path without scheme or tag, such as ${defaultImageHub} or 123456789012.dkr.ecr.us-west-2.amazonaws.com/istio`,
-    "adminPrincipals.aws": "IAM ARNs such as arn:aws:iam::123456789012:role/ci",
-    "adminPrincipals.azure": "Entra object IDs (GUIDs)",
-    "adminPrincipals.gcp": "IAM members such as serviceAccount:ci@my-project.iam.gserviceaccount.com",
+    ...Object.fromEntries(adminClouds.map((m) => [`adminPrincipals.${m.name}`, m.adminPrincipals.expected])),
     "clusters.eastWestSourceRanges": "IPv4 CIDRs such as 203.0.113.0/24",
-    "clusters.nodeImage": "a kind node image such as kindest/node:v1.34.0",
-    "clusters.creatorArn": "the IAM role or user ARN that created the EKS cluster, such as arn:aws:iam::123456789012:role/admin",
+    // A cloud's own cluster keys say it in their module's keyDocs.
+    ...Object.fromEntries(Object.entries(allClusterDocs).flatMap(([k, d]) => (d.expected ? [[`clusters.${k}`, d.expected]] : []))),
     "clusters.ingressSourceRanges": "IPv4 CIDRs such as 203.0.113.0/24",
     "ingressTls.host": "a DNS name such as hello.example.com",
     "ingressTls.credentialName": "the name of a TLS Secret in istio-ingress, such as hello-tls",
@@ -439,7 +440,7 @@ const keysAt: Record<string, string[]> = {
         "diskType",
         "creatorArn",
     ],
-    adminPrincipals: ["aws", "azure", "gcp"],
+    adminPrincipals: adminClouds.map((m) => m.name),
     trafficPolicy: ["localityFailover", "versionHeader"],
     ingressTls: ["host", "credentialName"],
     peers: ["name", "stack", "role", "network", "primary"],
@@ -487,14 +488,15 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, isSecret: (path: R
         case "invalid_format":
             if (secret) return `${at}: is not ${expectations[generic] ?? issue.format} ${secretNote}`;
             return `${at}: ${show(value)} is not valid (expected ${expectations[generic] ?? issue.format})`;
-        case "too_small":
-            if (generic === "clusters.zones") {
-                return `${at}: ${show(value)} is too few: EKS needs subnets in at least ${minEksZones} availability zones (${minEksZones} to 4)`;
-            }
+        case "too_small": {
+            // A cluster key whose cloud says why it has its minimum (EKS: two zones).
+            const tooSmall = generic.startsWith("clusters.") ? allClusterDocs[generic.slice("clusters.".length)]?.tooSmall : undefined;
+            if (tooSmall) return `${at}: ${show(value)} ${tooSmall}`;
             if (Array.isArray(value)) return `${at}: needs at least ${issue.minimum} entr${issue.minimum === 1 ? "y" : "ies"}`;
             if (typeof value === "string") return `${at}: must not be empty`;
             if (secret) return `${at}: is too small (minimum ${issue.minimum}) ${secretNote}`;
             return `${at}: ${show(value)} is too small (minimum ${issue.minimum})`;
+        }
         case "too_big":
             if (secret) return `${at}: is too large (maximum ${issue.maximum}) ${secretNote}`;
             return `${at}: ${show(value)} is too large (maximum ${issue.maximum})`;
@@ -618,13 +620,4 @@ export function rawMeshConfig(values: Record<string, string>): Record<string, un
         if (["meshId", "istioVersion", "chartRepository", "imageHub", "mtlsMode", "defaultRevision"].includes(key)) raw[key] = value;
     }
     return raw;
-}
-
-/**
- * Elastic IPs one EKS cluster takes: its NAT gateways plus one per public subnet for each NLB
- * (east-west, and ingress when on).
- */
-export function elasticIpsOf(cluster: Pick<ClusterConfig, "zones" | "singleNatGateway" | "ingress">): number {
-    const nat = cluster.singleNatGateway ? 1 : cluster.zones;
-    return nat + cluster.zones * (cluster.ingress ? 2 : 1);
 }

@@ -4,20 +4,20 @@
  * what is valid, except for secret keys, whose values (and lines of them) are never shown.
  */
 import { createPrivateKey, X509Certificate } from "crypto";
-import { parse } from "yaml";
 import { allClouds, cloudModule } from "../clouds";
-import type { DerivedName, RegionCatalog } from "../clouds/cloud";
+import type { CloudModule, DerivedName, Findings, MeshRule, RegionCatalog, RuleContext } from "../clouds/cloud";
+import { kubeconfigProblem } from "../clouds/existing";
+import { gcpProjectId } from "../clouds/gcp";
 import type { Cloud, MeshRole } from "../components/clusters/cluster";
-import { accessEntryKey } from "../components/clusters/eks";
-import type { ClusterConfig, ConfigContext, MeshConfig, MeshConfigInput } from "./config";
-import { defaults, dnsLabel, elasticIpQuota, elasticIpsOf, gcpSsdQuotaGb, ipv4 } from "./config";
+import type { ConfigContext, MeshConfig, MeshConfigInput } from "./config";
+import { defaults, dnsLabel, ipv4 } from "./config";
 import { istioMinorOf, istioMinors, istioVersionProblem, remoteKubernetesMin, retiredLocationOf } from "./istioReleases";
 import { nodeShape, primaryNodeMinimum } from "./nodeSizes";
 import { checkRevisions, revisionCapacityWarnings } from "./revisions";
-import { awsZoneCounts, nearestNames } from "./regions";
+import { nearestNames } from "./regions";
 
-/** GCP zones a regional cluster's node pools usually span. */
-const gcpZonesPerRegion = 3;
+// Moved to their clouds' modules; still exported here for the callers that know them here.
+export { gcpProjectId, kubeconfigProblem };
 
 const show = (v: unknown) => JSON.stringify(v);
 
@@ -25,10 +25,6 @@ const show = (v: unknown) => JSON.stringify(v);
 export const labelValue = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const labelRule =
     "a Kubernetes label value: at most 63 characters, letters, digits, '-', '_' and '.', starting and ending with a letter or digit";
-
-/** GCP project IDs: 6 to 30 lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen. */
-export const gcpProjectId = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
-const projectRule = "a GCP project ID: 6 to 30 lowercase letters, digits and '-', starting with a letter and not ending with '-'";
 
 /**
  * Names each cloud derives from a cluster name, with the cloud's limit on each (its module's
@@ -51,82 +47,6 @@ export function unusableAddress(address: string): string | undefined {
     if (a === 169 && b === 254) return "a link-local address";
     if (a >= 224 && a <= 239) return "a multicast address";
     if (a >= 240) return "in the reserved range 240.0.0.0/4";
-    return undefined;
-}
-
-/** The name of the GKE IAM binding of an admin member (components/clusters/gke.ts). */
-function gkeAdminName(member: string): string {
-    return member.replace(/[^A-Za-z0-9.@-]/g, "-");
-}
-
-const email = /^[^@\s:]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
-
-/** Why a GCP IAM member cannot be granted, if it cannot. */
-function gcpMemberProblem(member: string): string | undefined {
-    const [kind, ...rest] = member.split(":");
-    const id = rest.join(":");
-    switch (kind) {
-        case "user":
-        case "group":
-            return email.test(id) ? undefined : `${kind}: takes an email address (${kind}:alice@example.com)`;
-        case "serviceAccount":
-            return email.test(id) && /\.gserviceaccount\.com$/.test(id)
-                ? undefined
-                : "serviceAccount: takes a service account's email (serviceAccount:ci@my-project.iam.gserviceaccount.com)";
-        case "domain":
-            return /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/.test(id) ? undefined : "domain: takes a DNS domain (domain:example.com)";
-        case "principal":
-        case "principalSet":
-            return id.startsWith("//iam.googleapis.com/")
-                ? undefined
-                : `${kind}: takes a workload or workforce identifier (${kind}://iam.googleapis.com/...)`;
-        default:
-            return "use user:, group:, serviceAccount:, domain:, principal:// or principalSet://";
-    }
-}
-
-/** Why an EKS admin ARN cannot be an access entry's principal, if it cannot. */
-function awsPrincipalProblem(arn: string): string | undefined {
-    const m = /^arn:(aws[a-z-]*):(iam|sts)::(\d{12}):(.+)$/.exec(arn);
-    if (!m) return undefined; // the schema reports the form
-    const [, partition, service, account, resource] = m;
-    if (service === "sts") {
-        const role = /^assumed-role\/([^/]+)\//.exec(resource)?.[1];
-        return role
-            ? `is an STS assumed-role session, which EKS access entries refuse; use the role's ARN, arn:${partition}:iam::${account}:role/${role} (with the role's path, if it has one)`
-            : "is an STS principal, which EKS access entries refuse; use the ARN of an IAM role or user";
-    }
-    if (!/^(role|user)\/\S+$/.test(resource)) return "is neither an IAM role nor an IAM user; EKS access entries take only those";
-    return undefined;
-}
-
-/** The problems of an existing cluster's kubeconfig, never quoting it. */
-export function kubeconfigProblem(kubeconfig: string): string | undefined {
-    let doc: any;
-    try {
-        doc = parse(kubeconfig);
-    } catch (err) {
-        const line = (err as { linePos?: { line: number }[] }).linePos?.[0]?.line;
-        return `is not valid YAML${line ? ` (parse error at line ${line})` : ""}`;
-    }
-    if (typeof doc !== "object" || doc === null || Array.isArray(doc))
-        return "is not a kubeconfig (a YAML mapping with clusters, contexts, users)";
-    // The same resolution as kubeconfigEndpoint (components/clusters/cluster.ts).
-    const contexts: any[] = Array.isArray(doc.contexts) ? doc.contexts : [];
-    const context = contexts.find((c) => c?.name === doc["current-context"]) ?? contexts[0];
-    const clusters: any[] = Array.isArray(doc.clusters) ? doc.clusters : [];
-    const cluster = (context ? clusters.find((c) => c?.name === context.context?.cluster) : undefined) ?? clusters[0];
-    if (!cluster) return "names no cluster (its clusters list is empty or missing)";
-    const server = cluster.cluster?.server;
-    if (typeof server !== "string") return "names no API server: its current context's cluster has no server";
-    if (!/^https:\/\/\S+$/.test(server))
-        return "has a server that is not an https:// URL; other clusters' istiod reach the API server over TLS";
-    const ca = cluster.cluster?.["certificate-authority-data"];
-    if (typeof ca !== "string") {
-        return "does not inline its CA: the current context's cluster needs certificate-authority-data (other clusters' istiod reach it with a bearer token and this CA)";
-    }
-    const decoded = /^[A-Za-z0-9+/=\s]+$/.test(ca) ? Buffer.from(ca, "base64").toString("utf8") : "";
-    if (!decoded.includes("-----BEGIN CERTIFICATE-----")) return "has certificate-authority-data that is not base64 of a PEM certificate";
     return undefined;
 }
 
@@ -234,8 +154,11 @@ export function checkMeshConfig(
 ): { problems: string[]; warnings: string[] } {
     const problems: string[] = [];
     const warnings: string[] = [];
-    const kubeconfigs = input.kubeconfigs ?? {};
     const peers = config.peers;
+    const found = (f: Findings | undefined) => {
+        problems.push(...(f?.problems ?? []));
+        warnings.push(...(f?.warnings ?? []));
+    };
 
     const revisionCheck = checkRevisions(input, defaults.istioVersion);
     problems.push(...revisionCheck.problems);
@@ -247,6 +170,16 @@ export function checkMeshConfig(
         ? { minor: revisionCheck.kubernetes.minors, kubernetes: revisionCheck.kubernetes }
         : (istioMinorOf(input.istioVersion) ?? istioMinors[istioMinors.length - 1]);
     const kubernetesMinors = { ...istioMinor.kubernetes, remoteMin: Math.max(remoteKubernetesMin, istioMinor.kubernetes.min) };
+    // What a cluster outside the clouds (kind) cannot mesh with.
+    const inCloud = [...new Set(config.clusters.filter((c) => cloudModule(c.cloud).inCloud).map((c) => c.cloud))];
+    const rules: RuleContext = { input, config, context, kubernetesMinors, inCloud };
+    // A mesh-wide hook, called for every cloud in registry order with its clusters.
+    const meshRules = (hook: (m: CloudModule) => MeshRule | undefined) => {
+        for (const m of allClouds()) {
+            const own = config.clusters.flatMap((c, i) => (c.cloud === m.name ? [{ c, at: `clusters[${i}]` }] : []));
+            found(hook(m)?.(own, rules));
+        }
+    };
 
     // Istio's retired artefact locations fail every pull once they are gone: refuse them up front
     // rather than leave a mesh half-installed when istiod or a proxy cannot start.
@@ -275,6 +208,7 @@ export function checkMeshConfig(
         const at = `clusters[${i}]`;
         const raw = input.clusters[i] as Record<string, unknown>;
         const cloud = cloudModule(c.cloud);
+        const clusterRules = { ...rules, raw };
         if (!dnsLabel.test(c.name)) {
             problems.push(
                 `${at}.name: ${show(c.name)} is not a DNS-1123 label (lowercase letters, digits and '-', starting with a letter, at most 63 characters)`,
@@ -317,17 +251,7 @@ export function checkMeshConfig(
                 `${at}.primary: ${show(c.primary)} is set but ${at} has role primary; only a remote names a primary (set role: remote or remove primary)`,
             );
         }
-        if (c.cloud === "existing") {
-            const kubeconfig = kubeconfigs[c.name];
-            if (kubeconfig === undefined) {
-                problems.push(
-                    `kubeconfigs.${c.name}: missing; cluster ${show(c.name)} is "existing" and needs its kubeconfig (pulumi config set --secret --path 'kubeconfigs.${c.name}' "$(cat kubeconfig)")`,
-                );
-            } else {
-                const problem = kubeconfigProblem(kubeconfig);
-                if (problem) problems.push(`kubeconfigs.${c.name}: ${problem} (secret: its value is not shown)`);
-            }
-        }
+        found(cloud.rules?.access?.(c, at, clusterRules));
         for (const key of ["eastWestAddress", "ingressAddress"] as const) {
             const address = c[key];
             if (address === undefined) continue;
@@ -350,25 +274,10 @@ export function checkMeshConfig(
         if (!c.ingress && (c.ingressAddress !== undefined || c.ingressSourceRanges.length > 0)) {
             problems.push(`${at}.ingress: ingressAddress/ingressSourceRanges are set but ingress is off (set ingress: true)`);
         }
-        if (c.cloud === "kind") {
-            // MetalLB announces exactly the configured addresses: there is nothing to allocate.
-            if (c.eastWestAddress === undefined) {
-                problems.push(
-                    `${at}.eastWestAddress: required for cloud "kind" (a free IPv4 on kind's Docker network, see: docker network inspect kind)`,
-                );
-            }
-            if (c.ingress && c.ingressAddress === undefined) {
-                problems.push(`${at}.ingressAddress: required for cloud "kind" with ingress on (a free IPv4 on kind's Docker network)`);
-            }
-            if (c.nodeImage === undefined && c.role === "remote") {
-                warnings.push(
-                    `${at}.nodeImage: not set, so kind's default node image decides the Kubernetes version; a remote needs 1.${kubernetesMinors.remoteMin} or newer (e.g. kindest/node:v1.34.0)`,
-                );
-            }
-        }
+        found(cloud.rules?.addresses?.(c, at, clusterRules));
         // A kind cluster's Kubernetes version is its node image's tag.
-        const versionKey = c.cloud === "kind" ? "nodeImage" : "kubernetesVersion";
-        const shown = show(c.cloud === "kind" ? c.nodeImage : c.kubernetesVersion);
+        const versionKey = cloud.rules?.versionKey ?? "kubernetesVersion";
+        const shown = show(c[versionKey]);
         if (c.kubernetesVersion) {
             const minor = kubernetesMinor(c.kubernetesVersion);
             const range = `1.${kubernetesMinors.min} to 1.${kubernetesMinors.max}`;
@@ -380,10 +289,9 @@ export function checkMeshConfig(
                 problems.push(
                     `${at}.${versionKey}: ${shown} is too old for a remote: its API server must resolve the injection webhook through EndpointSlices (1.${kubernetesMinors.remoteMin} to 1.${kubernetesMinors.max})`,
                 );
-            } else if (c.cloud === "aws" && /^1\.\d+\.\d+$/.test(c.kubernetesVersion)) {
-                problems.push(
-                    `${at}.kubernetesVersion: ${shown} has a patch; EKS takes major.minor only (use "1.${minor}", EKS applies patches itself)`,
-                );
+            } else {
+                const problem = cloud.rules?.version?.(c, at, minor);
+                if (problem) problems.push(problem);
             }
         }
         if (c.nodeSize !== undefined && c.role === "primary") {
@@ -398,27 +306,7 @@ export function checkMeshConfig(
                 );
             }
         }
-        if (c.cloud === "aws" && c.region && awsZoneCounts[c.region] !== undefined && c.zones > awsZoneCounts[c.region]) {
-            problems.push(
-                `${at}.zones: ${c.zones} is more than the ${awsZoneCounts[c.region]} availability zones ${c.region} offers an account (1 to ${awsZoneCounts[c.region]}; per-region counts in stacks/regions.ts)`,
-            );
-        }
-        if (c.cloud === "gcp") {
-            if (c.project === undefined) {
-                problems.push(`${at}.project: is required for cloud "gcp" when gcp:project is not set`);
-            } else if (!gcpProjectId.test(c.project)) {
-                problems.push(
-                    raw.project === undefined
-                        ? `gcp:project: ${show(c.project)} (the project of ${at}) is not ${projectRule}`
-                        : `${at}.project: ${show(c.project)} is not ${projectRule}`,
-                );
-            }
-        }
-        if (c.cloud === "aws" && c.role === "remote") {
-            warnings.push(
-                `${at}: an EKS cluster as a remote is a risk: upstream reports its API server's webhook calls to a public IP being refused, so sidecar injection may fail (prefer EKS as a primary)`,
-            );
-        }
+        found(cloud.rules?.cluster?.(c, at, clusterRules));
     });
 
     // Roles: every remote names a primary of this stack; at least one primary.
@@ -483,41 +371,9 @@ export function checkMeshConfig(
         );
     }
     if (input.rootCa !== undefined) problems.push(...rootCaProblems(input.rootCa.certPem, input.rootCa.keyPem));
-    for (const name of Object.keys(kubeconfigs)) {
-        const c = byName.get(name);
-        if (!c || c.cloud !== "existing") {
-            problems.push(
-                `kubeconfigs.${name}: no "existing" cluster of that name (existing clusters: ${
-                    config.clusters
-                        .filter((x) => x.cloud === "existing")
-                        .map((x) => x.name)
-                        .join(", ") || "none"
-                })`,
-            );
-        }
-    }
-    // kind API servers and MetalLB addresses live on this machine's Docker network: clouds cannot reach them.
-    const cloudClusters = [...new Set(config.clusters.filter((c) => ["aws", "azure", "gcp"].includes(c.cloud)).map((c) => c.cloud))];
-    config.clusters.forEach((c, i) => {
-        if (c.cloud === "kind" && cloudClusters.length > 0) {
-            problems.push(
-                `clusters[${i}].cloud: "kind" clusters mesh only with kind or existing clusters on the same Docker network (this stack also has ${cloudClusters.join(", ")})`,
-            );
-        }
-    });
-    // A remote reaches its primary's istiod only through a static IP: an existing primary must say which.
-    config.clusters.forEach((c, i) => {
-        if (
-            c.cloud === "existing" &&
-            c.role === "primary" &&
-            c.eastWestAddress === undefined &&
-            config.clusters.some((r) => r.primary === c.name)
-        ) {
-            problems.push(
-                `clusters[${i}].eastWestAddress: required for existing primary ${show(c.name)}: its remotes use it as remotePilotAddress (an IPv4 your load balancer can take)`,
-            );
-        }
-    });
+    meshRules((m) => m.rules?.stack);
+    meshRules((m) => m.rules?.neighbours);
+    meshRules((m) => m.rules?.primaries);
     // One address, one gateway: two Services cannot take the same load-balancer IP.
     const addressOwners = new Map<string, string>();
     config.clusters.forEach((c, i) => {
@@ -531,71 +387,34 @@ export function checkMeshConfig(
         }
     });
 
-    // Elastic IPs per AWS region: NAT gateways plus each east-west gateway's addresses.
-    const eipsByRegion = new Map<string, ClusterConfig[]>();
-    for (const c of config.clusters.filter((x) => x.cloud === "aws" && x.region)) {
-        eipsByRegion.set(c.region!, [...(eipsByRegion.get(c.region!) ?? []), c]);
-    }
-    for (const [region, inRegion] of eipsByRegion) {
-        const needed = inRegion.reduce((n, c) => n + elasticIpsOf(c), 0);
-        if (needed >= elasticIpQuota) {
-            warnings.push(
-                `Elastic IPs: the EKS clusters in ${region} (${inRegion.map((c) => c.name).join(", ")}) need ${needed} Elastic IPs (NAT gateways and gateway addresses), ` +
-                    `reaching the default quota of ${elasticIpQuota} per region; Elastic IPs of other stacks in the account count too. Request a quota increase, set singleNatGateway, or use fewer zones (at least 2).`,
-            );
-        }
-    }
-
-    // SSD quota per GCP project and region: a regional cluster's disks in every zone, and at
-    // creation its temporary default pool (one node per zone).
-    const ssdByRegion = new Map<string, { gb: number; names: string[] }>();
-    for (const c of config.clusters.filter((x) => x.cloud === "gcp" && x.nodeDisk && x.nodeDisk.type !== "pd-standard")) {
-        const key = `${c.project} ${c.region}`;
-        const entry = ssdByRegion.get(key) ?? { gb: 0, names: [] };
-        entry.gb += gcpZonesPerRegion * (c.nodeCount + 1) * c.nodeDisk!.sizeGb;
-        entry.names.push(c.name);
-        ssdByRegion.set(key, entry);
-    }
-    for (const [key, { gb, names }] of ssdByRegion) {
-        const [project, region] = key.split(" ");
-        if (gb > gcpSsdQuotaGb) {
-            warnings.push(
-                `SSD quota: the GKE clusters in ${project}/${region} (${names.join(", ")}) need up to ${gb} GB of SSD-backed node disks (${gcpZonesPerRegion} zones, the temporary default pool included), ` +
-                    `over the ${gcpSsdQuotaGb} GB SSD_TOTAL_GB of many new projects; other disks in the region count too. Request a quota increase or set diskType: pd-standard / a smaller diskSizeGb.`,
-            );
-        }
-    }
+    meshRules((m) => m.rules?.quotas);
 
     // Admin principals: each becomes a resource per cluster, named after it.
-    const listed = <T>(key: "aws" | "azure" | "gcp", nameOf: (id: string) => T, what: string) => {
-        const seen = new Map<T, number>();
-        input.adminPrincipals[key].forEach((id, i) => {
-            const at = `adminPrincipals.${key}[${i}]`;
-            const derived = nameOf(id);
+    for (const m of allClouds()) {
+        if (!m.adminPrincipals) continue;
+        const { problem, resourceName, what } = m.adminPrincipals;
+        const key = `adminPrincipals.${m.name}`;
+        const ids = (input.adminPrincipals as Record<string, string[] | undefined>)[m.name] ?? [];
+        ids.forEach((id, i) => {
+            const p = problem?.(id);
+            if (p) problems.push(`${key}[${i}]: ${show(id)} ${p}`);
+        });
+        const seen = new Map<string, number>();
+        ids.forEach((id, i) => {
+            const derived = resourceName(id);
             const first = seen.get(derived);
             if (first === undefined) {
                 seen.set(derived, i);
                 return;
             }
-            const other = input.adminPrincipals[key][first];
+            const other = ids[first];
             problems.push(
                 other === id
-                    ? `${at}: ${show(id)} is listed twice (also adminPrincipals.${key}[${first}])`
-                    : `${at}: ${show(id)} and adminPrincipals.${key}[${first}] ${show(other)} would be one ${what} (${show(derived)}); keep one of them`,
+                    ? `${key}[${i}]: ${show(id)} is listed twice (also ${key}[${first}])`
+                    : `${key}[${i}]: ${show(id)} and ${key}[${first}] ${show(other)} would be one ${what} (${show(derived)}); keep one of them`,
             );
         });
-    };
-    input.adminPrincipals.aws.forEach((arn, i) => {
-        const problem = awsPrincipalProblem(arn);
-        if (problem) problems.push(`adminPrincipals.aws[${i}]: ${show(arn)} ${problem}`);
-    });
-    listed("aws", (arn) => accessEntryKey(arn), "EKS access entry");
-    listed("azure", (id) => id.toLowerCase(), "AKS role assignment");
-    input.adminPrincipals.gcp.forEach((member, i) => {
-        const problem = gcpMemberProblem(member);
-        if (problem) problems.push(`adminPrincipals.gcp[${i}]: ${show(member)} is not a valid IAM member: ${problem}`);
-    });
-    listed("gcp", gkeAdminName, "GKE IAM binding");
+    }
 
     // Remote secrets are named <primary>-<cluster>: two pairs must not give one name.
     const secretNames = new Map<string, [string, string]>();

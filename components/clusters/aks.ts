@@ -286,12 +286,6 @@ export class AksCluster extends MeshClusterResource {
             };
         }
 
-        this.registerOutputs({
-            apiServerUrl: this.apiServerUrl,
-            certificateAuthorityData: this.certificateAuthorityData,
-            kubeconfig: this.kubeconfig,
-            egressIps: this.egressIps,
-            resourceGroupName: this.resourceGroupName,
-        });
+        this.registerHandle({ resourceGroupName: this.resourceGroupName });
     }
 }

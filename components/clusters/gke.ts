@@ -401,11 +401,6 @@ export class GkeCluster extends MeshClusterResource {
             };
         }
 
-        this.registerOutputs({
-            apiServerUrl: this.apiServerUrl,
-            certificateAuthorityData: this.certificateAuthorityData,
-            kubeconfig: this.kubeconfig,
-            egressIps: this.egressIps,
-        });
+        this.registerHandle();
     }
 }

@@ -51,16 +51,18 @@ export function benchClusters(size: number): ClusterEntry[] {
     const clusters: ClusterEntry[] = [];
     let lastAws: string | undefined;
     let lastPrimary: string | undefined;
+    // Clusters so far of the clouds that count theirs (EKS: one region each; GKE: roles in turn).
+    let eks = 0;
     let gke = 0;
     for (let i = 0; i < size; i++) {
         const id = String(i).padStart(2, "0");
-        const awsCount = clusters.filter((c) => c.cloud === "aws").length;
         let kind = ["aws", "azure", "gcp"][i % 3];
-        if (kind === "aws" && awsCount >= maxAws) kind = "gcp";
+        if (kind === "aws" && eks >= maxAws) kind = "gcp";
         if (kind === "aws") {
             const name = `eks-${id}`;
-            clusters.push({ name, cloud: "aws", region: awsRegions[awsCount], singleNatGateway: true, zones: 2 });
+            clusters.push({ name, cloud: "aws", region: awsRegions[eks], singleNatGateway: true, zones: 2 });
             lastAws = lastPrimary = name;
+            eks++;
         } else if (kind === "azure" && lastAws) {
             clusters.push({
                 name: `aks-${id}`,
