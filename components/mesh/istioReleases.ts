@@ -11,7 +11,7 @@ export interface IstioMinor {
     minPatchReason?: string;
     /** Kubernetes minors (1.x) Istio supports for it. */
     kubernetes: { min: number; max: number };
-    /** False where no reachable source gave the range: then it is an assumption, said so in the README. */
+    /** False where no reachable source gave the range: then it is an assumption, said so in docs/upgrades.md and the README. */
     kubernetesConfirmed: boolean;
 }
 

@@ -17,7 +17,7 @@ const SECRET = "kubernetes:core/v1:Secret";
 /** The dev stack (eks-west primary, its remote aks-east, gke-central primary) on Istio 1.30. */
 const dev130: Record<string, unknown> = { ...stackFileConfig("dev"), istioVersion: "1.30.4" };
 const { istioVersion: _, ...devWithoutVersion } = dev130;
-/** Each step of the canary upgrade, as the README's "Upgrading Istio" describes it. */
+/** Each step of the canary upgrade, as docs/upgrades.md's "Upgrading Istio" describes it. */
 const steps = {
     addRevision: {
         ...devWithoutVersion,

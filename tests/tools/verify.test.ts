@@ -295,7 +295,7 @@ describe("verify on the dev stack", () => {
         ]);
     });
 
-    it("prints a table per source cluster and the verdict (the README sample)", async () => {
+    it("prints a table per source cluster and the verdict (the sample in docs/verify.md)", async () => {
         const { report } = await verify(healthyDev());
         expect(report).toBe(
             [

@@ -34,7 +34,7 @@ function problemsOf(copy: WorkflowTexts, stackList: string[] = stacks): string[]
 }
 
 describe("the workflows as committed", () => {
-    it("are the four workflows of the README", () => {
+    it("are the four workflows of docs/ci.md", () => {
         expect(Object.keys(texts).sort()).toEqual(["deploy.yml", "destroy.yml", "plan-comment.yml", "preview.yml"]);
     });
 

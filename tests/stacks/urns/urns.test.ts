@@ -20,7 +20,7 @@ const recording = process.env.URNS_RECORD === "1";
 /**
  * The one narrowing of the contract, and only these URNs. Issue 13 made the demo's default
  * helloworld version independent of the clusters' order (v1 on primaries, v2 on remotes) and
- * accepts replacing the demo's Deployments once, on that upgrade (said in the README). The dev
+ * accepts replacing the demo's Deployments once, on that upgrade (said in docs/configuration.md). The dev
  * and local stacks keep every version; in the synthetic "everything" shape three clusters change
  * version, so each of these recorded Deployments may give way to its other version's, which must
  * then be registered.
