@@ -8,9 +8,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { Cloud, MeshRole } from "../components/clusters/cluster";
 import { allClouds, cloudModule, clusterSchema, clusterVariants } from "../clouds";
-import { defaultZones, elasticIpQuota, elasticIpsOf, minEksZones } from "../clouds/aws";
+import { defaultZones, elasticIpsOf } from "../clouds/aws";
 import { clusterDefaults, ipv4 } from "../clouds/cloud";
-import { defaultChartRepository, defaultImageHub, defaultIstioVersion } from "./istioReleases";
+import { defaultChartRepository, defaultImageHub, defaultIstioVersion } from "../components/mesh/istioReleases";
 import { checkMeshConfig, helloworldDefaults, redactor } from "./configRules";
 import { checkRevisions, MeshRevisions, revisionExpectations, revisionsSchema } from "./revisions";
 
@@ -20,8 +20,7 @@ const adminClouds = allClouds().flatMap((m) => (m.adminPrincipals ? [{ name: m.n
 /** Config namespace of every key this program reads. */
 export const configNamespace = "istio-multicloud";
 
-export { gcpNodeDiskDefaults, gcpSsdQuotaGb } from "../clouds/gcp";
-export { clusterSchema, clusterVariants, elasticIpQuota, elasticIpsOf, ipv4, minEksZones };
+export { clusterVariants, elasticIpsOf, ipv4 };
 
 export const defaults = {
     meshId: "mesh1",

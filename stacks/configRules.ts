@@ -6,18 +6,15 @@
 import { createPrivateKey, X509Certificate } from "crypto";
 import { allClouds, cloudModule } from "../clouds";
 import type { CloudModule, DerivedName, Findings, MeshRule, RegionCatalog, RuleContext } from "../clouds/cloud";
-import { kubeconfigProblem } from "../clouds/existing";
-import { gcpProjectId } from "../clouds/gcp";
 import type { Cloud, MeshRole } from "../components/clusters/cluster";
 import type { ConfigContext, MeshConfig, MeshConfigInput } from "./config";
 import { defaults, dnsLabel, ipv4 } from "./config";
-import { istioMinorOf, istioMinors, istioVersionProblem, remoteKubernetesMin, retiredLocationOf } from "./istioReleases";
+import { istioMinorOf, istioMinors, istioVersionProblem, remoteKubernetesMin, retiredLocationOf } from "../components/mesh/istioReleases";
 import { nodeShape, primaryNodeMinimum } from "./nodeSizes";
 import { checkRevisions, revisionCapacityWarnings } from "./revisions";
 import { nearestNames } from "./regions";
 
 // Moved to their clouds' modules; still exported here for the callers that know them here.
-export { gcpProjectId, kubeconfigProblem };
 
 const show = (v: unknown) => JSON.stringify(v);
 

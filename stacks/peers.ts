@@ -3,7 +3,7 @@ import type { MeshRole } from "../components/clusters/cluster";
 import type { CaBundlePems } from "../components/mesh/intermediateCa";
 import { certificateFingerprint } from "../components/mesh/rootCa";
 import type { MeshConfig, PeerConfig } from "./config";
-import { compareMinors, parseIstioVersion } from "./istioReleases";
+import { compareMinors, parseIstioVersion } from "../components/mesh/istioReleases";
 
 /**
  * Major version of what a stack publishes about its clusters. Consumers accept the same major

@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { compareVersions, IstioRevision, MeshRevisions, newestRevision, unrevisioned } from "../components/mesh/revisions";
-import { defaultIstioVersion, istioMinorOf, istioMinors, istioVersionProblem } from "./istioReleases";
+import { defaultIstioVersion, istioMinorOf, istioMinors, istioVersionProblem } from "../components/mesh/istioReleases";
 import { nodeShape } from "./nodeSizes";
 
 export type { IstioRevision, MeshRevisions };

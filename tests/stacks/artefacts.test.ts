@@ -1,4 +1,4 @@
-import { retiredLocations } from "../../stacks/istioReleases";
+import { retiredLocations } from "../../components/mesh/istioReleases";
 import { Recorder, reveal } from "../harness";
 import { gatewayValueErrors, minorsWithData, unknownChartKeys } from "./chartValues";
 import { meshes, runMesh } from "./fixtures";

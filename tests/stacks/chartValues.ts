@@ -1,7 +1,7 @@
 import Ajv from "ajv";
 import * as fs from "fs";
 import * as path from "path";
-import { istioMinors } from "../../stacks/istioReleases";
+import { istioMinors } from "../../components/mesh/istioReleases";
 
 /**
  * Each supported Istio minor's chart data (tests/data/istio/<minor>, see its README): the keys
